@@ -1,0 +1,44 @@
+# Two commands on a fresh machine: `make serve` (live preview) and `make test` (whole suite).
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.litatlas-installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: setup serve build test lint validate stats bench clean
+
+$(STAMP): pyproject.toml requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test]'
+	@touch $(STAMP)
+
+setup: $(STAMP) ## create .venv and install the pinned dependencies and litatlas
+
+serve: setup ## live preview of the atlas at http://127.0.0.1:8000/msc-cancer-atlas/
+	$(VENV)/bin/mkdocs serve --dev-addr $(HOST):$(PORT) --livereload
+
+build: setup ## build the site into site/ (strict: any record problem fails the build)
+	$(VENV)/bin/mkdocs build --strict
+
+validate: setup ## check every record
+	$(VENV)/bin/litatlas validate
+
+stats: setup
+	$(VENV)/bin/litatlas stats
+
+lint: setup
+	$(VENV)/bin/ruff check scripts tests
+	$(VENV)/bin/ruff format --check scripts tests
+
+test: setup ## the whole test suite (what CI runs)
+	$(VENV)/bin/ruff check scripts tests
+	$(PY) -m pytest
+
+bench: setup ## measure speed and memory at 100, 1,000 and 10,000 synthetic records
+	$(PY) benchmarks/bench.py
+
+clean:
+	rm -rf site .pytest_cache build

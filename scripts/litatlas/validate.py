@@ -1,0 +1,277 @@
+"""Validation of paper records: schema, vocabulary, identifiers and duplicates, all problems at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable
+
+import jsonschema
+
+from litatlas.problems import Problem
+from litatlas.records import Record, normalise
+from litatlas.vocabulary import FIELD_LISTS, Vocabulary
+from litatlas.yamlsource import Located, load_file
+
+RECORD_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+DOI = re.compile(r"^10\.\d{4,9}/[^\s]+$")
+PMID = re.compile(r"^[1-9]\d{0,8}$")
+PMCID = re.compile(r"^PMC\d{1,9}$")
+URL = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d+)?(?:/[^\s<>\"'`\\]*)?$")
+SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+MAX_SENTENCES = 3
+
+
+@lru_cache(maxsize=1)
+def record_schema() -> dict[str, Any]:
+    text = resources.files("litatlas").joinpath("schema/record.schema.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+@lru_cache(maxsize=1)
+def _schema_validator() -> jsonschema.Draft202012Validator:
+    schema = record_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker(formats=["date"]))
+
+
+def record_files(paths: Iterable[Path]) -> list[Path]:
+    """Expand folders into their record files (*.yml, *.yaml), skipping the vocabulary."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                p for p in sorted(path.iterdir()) if p.suffix in (".yml", ".yaml") and p.is_file() and not _is_vocabulary(p)
+            )
+        else:
+            found.append(path)
+    return found
+
+
+def _is_vocabulary(path: Path) -> bool:
+    return path.stem == "vocabulary"
+
+
+def validate_files(
+    files: list[Path], vocabulary: Vocabulary, root: Path, today: dt.date | None = None
+) -> tuple[list[Record], list[Problem]]:
+    """Load and check every file; returns the valid records and all problems found."""
+    today = today or dt.date.today()
+    checked: list[tuple[Record, bool]] = []
+    problems: list[Problem] = []
+    for path in files:
+        display = _display(path, root)
+        located, found = load_file(path, display)
+        problems.extend(found)
+        if located is None:
+            continue
+        record, found = check_record(located, path.stem, display, vocabulary, today)
+        problems.extend(found)
+        if record is not None:
+            checked.append((record, any(p.severity == "error" for p in found)))
+    # Records with errors still take part in the duplicate check, so all problems show at once.
+    duplicates = check_duplicates([record for record, _ in checked])
+    problems.extend(duplicates)
+    refused = {p.path for p in duplicates}
+    return [record for record, has_error in checked if not has_error and record.path not in refused], problems
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def check_record(
+    located: Located, record_id: str, display: str, vocabulary: Vocabulary, today: dt.date
+) -> tuple[Record | None, list[Problem]]:
+    problems: list[Problem] = []
+
+    def report(path: tuple[Any, ...], message: str, severity: str = "error") -> None:
+        where = _field_name(path)
+        problems.append(Problem(display, located.line(path), where, message, severity))  # type: ignore[arg-type]
+
+    data = located.value
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else f"a single value ({type(data).__name__})"
+        report((), f"a record must be a mapping of fields, not {kind}")
+        return None, problems
+    if not RECORD_ID.match(record_id):
+        problems.append(
+            Problem(
+                display,
+                1,
+                "id",
+                f"file name {record_id!r} must be lower-case words joined by hyphens, e.g. karnoub-2007-msc-ccl5-breast.yml",
+            )
+        )
+    plain = {k: (v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v) for k, v in data.items()}
+    for error in _schema_validator().iter_errors(plain):
+        report(tuple(error.absolute_path), _schema_message(error))
+    if any(p.severity == "error" for p in problems) and not isinstance(data.get("title"), str):
+        return None, problems
+    record = Record(record_id, display, normalise(plain), located.line(()), located.lines)
+    _check_vocabulary(record, vocabulary, report)
+    _check_identifiers(record, report, today)
+    _check_text(record, report)
+    return record, problems
+
+
+def _field_name(path: tuple[Any, ...]) -> str:
+    if not path:
+        return "record"
+    name = str(path[0])
+    for part in path[1:]:
+        name += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return name
+
+
+def _schema_message(error: jsonschema.ValidationError) -> str:
+    kind, value, expected = error.validator, error.instance, error.validator_value
+    if kind == "required":
+        missing = [f for f in expected if isinstance(value, dict) and f not in value]
+        return f"missing required field {', '.join(repr(m) for m in missing)}"
+    if kind == "additionalProperties":
+        allowed = list(record_schema()["properties"])
+        extra = [k for k in value if k not in allowed] if isinstance(value, dict) else []
+        hints = []
+        for name in extra:
+            close = difflib.get_close_matches(name, allowed, n=1)
+            hints.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        return f"unknown field {', '.join(hints)}"
+    if kind == "type":
+        wanted = expected if isinstance(expected, list) else [expected]
+        names = {
+            "string": "text",
+            "integer": "a whole number",
+            "array": "a list",
+            "object": "a mapping",
+            "boolean": "true or false",
+        }
+        got = _yaml_kind(value)
+        hint = (
+            " (YAML read it as something else: put the value in quotes)"
+            if "string" in wanted and got in ("true or false", "a number", "empty")
+            else ""
+        )
+        return f"must be {' or '.join(names.get(w, w) for w in wanted)}, not {got}{hint}"
+    if kind == "oneOf":
+        return f"must be an id or a list of ids, not {_yaml_kind(value)}"
+    if kind in ("minLength", "maxLength"):
+        return f"text is {len(value)} characters; {'at least' if kind == 'minLength' else 'at most'} {expected} allowed"
+    if kind in ("minItems", "maxItems"):
+        return f"list has {len(value)} items; {'at least' if kind == 'minItems' else 'at most'} {expected} allowed"
+    if kind == "format":
+        return f"{_short(value)} is not a valid {expected} (write YYYY-MM-DD)"
+    return error.message if len(error.message) < 200 else error.message[:200] + "…"
+
+
+def _yaml_kind(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…'"
+
+
+def _check_vocabulary(record: Record, vocabulary: Vocabulary, report: Any) -> None:
+    for field_name in FIELD_LISTS:
+        value = record.get(field_name)
+        if value is None:
+            continue
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list):
+            continue
+        for index, item in enumerate(items):
+            if not isinstance(item, str):
+                continue
+            message = vocabulary.check(field_name, item)
+            if message:
+                path = (field_name, index) if (field_name, index) in record.lines else (field_name,)
+                report(path, message)
+        if isinstance(items, list) and len(set(items)) != len(items):
+            report((field_name,), "the same id is listed twice")
+    if record.get("type") == "review" and record.get("effect") not in (None, "not-applicable"):
+        report(("effect",), "a review does not measure an effect itself: use not-applicable", "warning")
+
+
+def _check_identifiers(record: Record, report: Any, today: dt.date) -> None:
+    doi, pmid, pmcid, url = record.get("doi"), record.get("pmid"), record.get("pmcid"), record.get("url")
+    if isinstance(doi, str) and not DOI.match(doi):
+        if doi.lower().startswith(("https://doi.org/", "http://dx.doi.org/", "doi:")):
+            report(("doi",), "write the bare DOI (10.xxxx/...) without the resolver or 'doi:' prefix")
+        else:
+            report(("doi",), f"{_short(doi)} is not a DOI: it starts 10.NNNN/ and has no spaces")
+    if isinstance(pmid, str) and not PMID.match(pmid):
+        report(("pmid",), f"{_short(pmid)} is not a PMID: digits only")
+    if isinstance(pmcid, str) and not PMCID.match(pmcid):
+        report(("pmcid",), f"{_short(pmcid)} is not a PMCID: PMC followed by digits")
+    if isinstance(url, str) and not URL.match(url):
+        report(("url",), "must be an http:// or https:// address with no spaces or quotes")
+    year = record.get("year")
+    if isinstance(year, int) and not isinstance(year, bool) and not 1900 <= year <= today.year:
+        report(("year",), f"{year} is outside 1900-{today.year}")
+    if not doi and not pmid and not record.get("no_identifier_reason"):
+        report((), "needs a doi or a pmid; if the paper has neither, say why in no_identifier_reason")
+    added = record.get("added")
+    if isinstance(added, str):
+        try:
+            if dt.date.fromisoformat(added) > today:
+                report(("added",), f"{added} is in the future")
+        except ValueError:
+            pass
+
+
+def _check_text(record: Record, report: Any) -> None:
+    summary = record.get("summary")
+    if isinstance(summary, str) and len(SENTENCE_END.findall(summary.strip())) > MAX_SENTENCES:
+        report(("summary",), f"keep the summary to {MAX_SENTENCES} sentences or fewer", "warning")
+    findings = record.get("findings")
+    if record.get("type") != "review" and isinstance(findings, list) and not 2 <= len(findings) <= 4:
+        report(("findings",), "give 2-4 short findings", "warning")
+
+
+def title_key(title: str) -> str:
+    """Case-, accent- and punctuation-free title, to spot the same paper entered twice."""
+    folded = unicodedata.normalize("NFKD", title.casefold())
+    return re.sub(r"[\W_]+", "", "".join(c for c in folded if not unicodedata.combining(c)))
+
+
+def check_duplicates(records: list[Record]) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: dict[tuple[str, str], Record] = {}
+    for record in records:
+        keys = [("id", record.id), ("title", title_key(record.title))]
+        if isinstance(record.get("doi"), str):
+            keys.append(("doi", record["doi"].lower()))
+        if record.get("pmid"):
+            keys.append(("pmid", str(record["pmid"])))
+        for kind, key in keys:
+            other = seen.setdefault((kind, key), record)
+            if other is not record:
+                field_name = kind if kind != "id" else "id"
+                line = record.lines.get((kind,), record.line) if kind != "id" else 1
+                problems.append(
+                    Problem(record.path, line, field_name, f"same {kind} as {other.path}: the paper is already in the atlas")
+                )
+    return problems
