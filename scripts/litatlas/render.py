@@ -255,6 +255,8 @@ class Renderer:
                 )
         for record in self.records:
             pages[self.paper_path(record)] = self.paper_page(record)
+        for builder in extra_builders():
+            pages.update(builder(self))
         return pages
 
     def home(self) -> str:
@@ -376,7 +378,16 @@ def identifier_links(record: Record) -> list[tuple[str, str, str]]:
 
 
 def render_pages(atlas: Atlas) -> dict[str, str]:
+    """Every generated file, keyed by docs-relative path: Markdown pages and also data files (JSON, BibTeX, ...)."""
     return Renderer(atlas).pages()
+
+
+def extra_builders() -> list[Callable[[Renderer], dict[str, str]]]:
+    """Feature modules (exports, evidence map, feeds, ...): each `build(renderer)` returns more {path: content}.
+
+    Imported here, lazily, because they import this module; they reuse the renderer's indexes.
+    """
+    return []
 
 
 def terms_in_use(atlas: Atlas) -> Iterable[Term]:
