@@ -13,6 +13,9 @@ from litatlas.validate import record_files, validate_files
 from litatlas.vocabulary import Vocabulary, load_vocabulary
 
 INTRO_PAGES = ("index.md",)
+# The contributor guide lives at the repository root (where GitHub shows it) and on the site.
+CONTRIBUTING = "CONTRIBUTING.md"
+CONTRIBUTE_PAGE = "contribute.md"
 
 
 @dataclass
@@ -43,4 +46,7 @@ def load_atlas(
         page = settings.docs_dir / rel
         if page.is_file():
             intros[rel] = page.read_text(encoding="utf-8")
+    contributing = settings.root / CONTRIBUTING
+    if contributing.is_file():
+        intros[CONTRIBUTE_PAGE] = contributing.read_text(encoding="utf-8")
     return Atlas(settings, vocabulary, records, intros), problems

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import yaml
 
@@ -48,6 +49,13 @@ class Settings:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:
             return path.as_posix()
+
+    def correction_url(self, record_id: str) -> str:
+        """The "Report a correction" issue form of the repository, prefilled with the record id."""
+        if not self.repo_url.startswith("https://github.com/"):
+            return ""
+        query = urlencode({"template": "correction.yml", "record": record_id, "title": f"Correction: {record_id}"})
+        return f"{self.repo_url.rstrip('/')}/issues/new?{query}"
 
     def record_source_url(self, filename: str, *, edit: bool = False) -> str:
         """GitHub address of a record file, to view or to edit it."""

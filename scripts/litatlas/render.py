@@ -12,7 +12,7 @@ import jinja2
 from markupsafe import Markup
 
 from litatlas import markup
-from litatlas.atlas import Atlas
+from litatlas.atlas import CONTRIBUTE_PAGE, Atlas
 from litatlas.records import Record
 from litatlas.vocabulary import Term
 
@@ -240,6 +240,8 @@ class Renderer:
     def pages(self) -> dict[str, str]:
         pages: dict[str, str] = {}
         pages["index.md"] = self.home()
+        if CONTRIBUTE_PAGE in self.atlas.intros:
+            pages[CONTRIBUTE_PAGE] = self.atlas.intros[CONTRIBUTE_PAGE]
         for topic in self.vocabulary.topics:
             pages[f"topics/{topic.id}.md"] = self.topic_page(topic)
         pages.update(self.paginated("browse/all", "All papers", self.records, intro="Every paper in the atlas, newest first."))
@@ -296,6 +298,7 @@ class Renderer:
             citation=self.citation(record),
             links=identifier_links(record),
             edit_url=self.atlas.settings.record_source_url(f"{record.id}{_suffix(record)}", edit=True),
+            correction_url=self.atlas.settings.correction_url(record.id),
             source_url=self.atlas.settings.record_source_url(f"{record.id}{_suffix(record)}"),
         )
 
