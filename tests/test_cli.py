@@ -23,8 +23,18 @@ added: 2026-01-01
 
 def test_validate_bundled_records_is_clean(project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line for line in lines[:-1] if ": warning: " not in line] == []
+    assert "error" not in lines[-1]
+
+
+def test_strict_validation_fails_on_warnings(project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    record = project_copy / "records" / "karnoub-2007-msc-ccl5-breast-metastasis.yml"
+    record.write_text(record.read_text(encoding="utf-8").replace("10.1038/nature06188", "10.1371/journal.pone.0000001"), encoding="utf-8")
+    assert main(["validate", str(record)]) == 0
+    assert main(["validate", "--strict", str(record)]) == 1
     out = capsys.readouterr().out
-    assert "no problems" in out
+    assert "records/karnoub-2007-msc-ccl5-breast-metastasis.yml:19: doi: warning: PLOS articles are normally in PubMed Central" in out
 
 
 def test_validate_reports_every_problem_with_path_and_line(project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -35,7 +45,7 @@ def test_validate_reports_every_problem_with_path_and_line(project_copy: Path, c
     assert any(line.startswith("records/broken-2030-record.yml:6: topics[1]: unknown") for line in out)
     assert any(line.startswith("records/broken-2030-record.yml:7: cancer_types: unknown cancer type 'brest'; did you mean 'breast'") for line in out)
     assert any("needs a doi or a pmid" in line for line in out)
-    assert out[-1].startswith("4 errors in 1 file")
+    assert out[-1].startswith("4 errors in 1 record")
 
 
 def test_build_writes_pages_outside_docs_and_records(project_copy: Path, tmp_path: Path) -> None:

@@ -37,7 +37,7 @@ def summary_line(problems: list[Problem], checked: int) -> str:
         return f"{checked} record{'s' if checked != 1 else ''} checked, no problems"
     parts = []
     if errs:
-        parts.append(f"{_plural(len(errs), 'error')} in {_plural(files_with_errors, 'file')}")
+        parts.append(f"{_plural(len(errs), 'error')} in {_plural(files_with_errors, 'record')}")
     if warns:
         parts.append(_plural(len(warns), "warning"))
     return f"{', '.join(parts)} ({checked} records checked)"

@@ -24,6 +24,16 @@ DOI = re.compile(r"^10\.\d{4,9}/[^\s]+$")
 PMID = re.compile(r"^[1-9]\d{0,8}$")
 PMCID = re.compile(r"^PMC\d{1,9}$")
 URL = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d+)?(?:/[^\s<>\"'`\\]*)?$")
+# Publishers whose articles are deposited in PubMed Central as a rule: a record with such a DOI and
+# no PMCID probably misses one (a warning, since embargoes and exceptions exist).
+PMC_DEPOSITING_DOI_PREFIXES = {
+    "10.1371/": "PLOS",
+    "10.1186/": "BioMed Central",
+    "10.3389/": "Frontiers",
+    "10.7554/": "eLife",
+    "10.1038/s41467": "Nature Communications",
+    "10.1038/s41598": "Scientific Reports",
+}
 SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 MAX_SENTENCES = 3
 
@@ -113,8 +123,20 @@ def check_record(
             )
         )
     plain = {k: (v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v) for k, v in data.items()}
+    reported: set[tuple[tuple[Any, ...], str]] = set()
     for error in _schema_validator().iter_errors(plain):
-        report(tuple(error.absolute_path), _schema_message(error))
+        path = tuple(error.absolute_path)
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            # One problem per unknown field, at that field's own line (the error itself points at the record).
+            allowed = error.schema.get("properties", {})
+            for name in (k for k in error.instance if k not in allowed):
+                problems.append(Problem(display, located.line((*path, name)), _field_name(path), _unknown_field(name, allowed)))
+            continue
+        message = _schema_message(error)
+        # `required` yields one error per missing field, each worded with all of them: print it once.
+        if (path, message) not in reported:
+            reported.add((path, message))
+            report(path, message)
     if any(p.severity == "error" for p in problems) and not isinstance(data.get("title"), str):
         return None, problems
     record = Record(record_id, display, normalise(plain), located.line(()), located.lines)
@@ -141,11 +163,7 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
     if kind == "additionalProperties":
         allowed = list(record_schema()["properties"])
         extra = [k for k in value if k not in allowed] if isinstance(value, dict) else []
-        hints = []
-        for name in extra:
-            close = difflib.get_close_matches(name, allowed, n=1)
-            hints.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
-        return f"unknown field {', '.join(hints)}"
+        return "; ".join(_unknown_field(name, allowed) for name in extra)
     if kind == "type":
         wanted = expected if isinstance(expected, list) else [expected]
         names = {
@@ -171,6 +189,11 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
     if kind == "format":
         return f"{_short(value)} is not a valid {expected} (write YYYY-MM-DD)"
     return error.message if len(error.message) < 200 else error.message[:200] + "…"
+
+
+def _unknown_field(name: str, allowed: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(allowed), n=1)
+    return f"unknown field {name!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
 
 
 def _yaml_kind(value: Any) -> str:
@@ -228,6 +251,14 @@ def _check_identifiers(record: Record, report: Any, today: dt.date) -> None:
         report(("pmcid",), f"{_short(pmcid)} is not a PMCID: PMC followed by digits")
     if isinstance(url, str) and not URL.match(url):
         report(("url",), "must be an http:// or https:// address with no spaces or quotes")
+    if isinstance(doi, str) and not pmcid:
+        publisher = next((name for prefix, name in PMC_DEPOSITING_DOI_PREFIXES.items() if doi.lower().startswith(prefix)), None)
+        if publisher:
+            report(
+                ("doi",),
+                f"{publisher} articles are normally in PubMed Central: add the pmcid (PMC...) if the paper has one",
+                "warning",
+            )
     year = record.get("year")
     if isinstance(year, int) and not isinstance(year, bool) and not 1900 <= year <= today.year:
         report(("year",), f"{year} is outside 1900-{today.year}")
