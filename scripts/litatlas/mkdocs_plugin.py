@@ -37,8 +37,13 @@ class LitatlasPlugin(BasePlugin[LitatlasConfig]):
         settings = self._settings(config)
         atlas, problems = load_atlas(settings)
         for problem in problems:
-            # Warnings make `mkdocs build --strict` fail on any record problem, with its path:line.
-            log.warning(str(problem))
+            # A record error is logged as a warning so `mkdocs build --strict` fails with its path:line;
+            # validator warnings (advice such as a likely missing PMCID) stay informational, as in
+            # `litatlas validate` without --strict.
+            if problem.severity == "error":
+                log.warning(str(problem))
+            else:
+                log.info(str(problem))
         self._edit_urls: dict[str, str | None] = {}
         if atlas is None:
             return files
