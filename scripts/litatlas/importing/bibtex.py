@@ -115,7 +115,9 @@ def _to_reference(path: str, entry: Entry) -> Reference:
 
 def _failure_message(block: object) -> str:
     error = getattr(block, "error", None)
-    text = str(error).strip().splitlines()[0] if error else "could not be parsed"
+    # A syntax error carries its reason in abort_reason; other errors in their message.
+    reason = str(getattr(error, "abort_reason", "") or error or "").strip()
+    text = " ".join(reason.split()) or type(error).__name__
     return f"BibTeX block could not be parsed: {text}"
 
 

@@ -124,7 +124,7 @@ def _author_names(line: str) -> list[str] | None:
     names: list[str] = []
     for piece in line.split(","):
         # Affiliation marks: digits, asterisks, daggers, and the closing full stop.
-        piece = re.sub(r"[\d\s*†‡§#]+$", "", piece.strip()).rstrip(".").strip()
+        piece = re.sub(r"[\d\s*†‡§#.]+$", "", piece.strip())
         piece = re.sub(r"\s+\d+(?=\s|$)", "", piece)
         if not piece:
             continue
@@ -142,10 +142,15 @@ def _keywords(lines: list[tuple[int, str]]) -> list[str]:
         match = re.match(r"^keywords?:\s*(.+)$", line, re.IGNORECASE)
         if match:
             return [k for k in (clean_text(x) for x in match.group(1).rstrip(".").split(";")) if k]
-    # The old layout's bare keyword line: short items separated by '; ', no commas, no full stop.
+    # The old layout's bare keyword line: short items (a few words each) separated by '; ',
+    # no commas (affiliation lines have them) and no final full stop (sentences have one).
     for _, line in lines:
         items = [x.strip() for x in line.split(";")]
-        if len(items) >= 2 and not line.endswith(".") and all(0 < len(x) <= 60 and "," not in x for x in items):
+        if (
+            len(items) >= 2
+            and not line.endswith(".")
+            and all(0 < len(x) <= 60 and len(x.split()) <= 5 and "," not in x for x in items)
+        ):
             return items
     return []
 

@@ -58,11 +58,16 @@ class Reference:
     def label(self) -> str:
         """Short human label for messages: first author, year and the start of the title."""
         who = self.authors[0] if self.authors else "anonymous"
-        title = self.title if len(self.title) <= 60 else self.title[:57] + "..."
+        title = self.title if len(self.title) <= 80 else self.title[:77] + "..."
         return f"{who} {self.year or '????'} {title!r}"
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Characters YAML refuses even inside comments (C0/C1 controls, surrogates, U+FFFE/U+FFFF), and the
+# invisible direction marks and overrides that `litatlas validate` refuses in records ("Trojan Source").
+# U+0085 is not here because \s below turns it into a space.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufeff\ufffe\uffff]"
+)
 _SPACES = re.compile(r"\s+")
 
 
