@@ -15,8 +15,10 @@ def project_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the project (config, docs, records, theme overrides) to edit freely; cwd is inside it."""
     dest = tmp_path / "project"
     dest.mkdir()
-    for name in ("mkdocs.yml", "docs", "records", "overrides"):
+    for name in ("mkdocs.yml", "docs", "records", "overrides", "CONTRIBUTING.md", "CITATION.cff"):
         src = ROOT / name
+        if not src.exists():
+            continue
         if src.is_dir():
             shutil.copytree(src, dest / name)
         else:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from functools import lru_cache
 from urllib.parse import quote
 
 from markupsafe import Markup
@@ -13,13 +15,22 @@ _SPECIAL = re.compile(r"[\\`*_{}\[\]<>#|!&\"'~^=$:]")
 # At the start of a line, these begin lists, rules or headings.
 _LEADING = re.compile(r"^(?:[-+.]|\d+(?=[.)]))")
 _SPACES = re.compile(r"\s+")
+# Control characters that are not whitespace: never shown, and Markdown deletes STX/ETX (its placeholder
+# markers) before parsing, which would put '- --' at the start of a line. The validator refuses them;
+# dropping them here keeps the escaping sound for any string.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
 
 
 def text(value: object) -> Markup:
     """Record text as inert inline Markdown: one line, every markup character neutralised."""
     if isinstance(value, Markup):
         return value
-    flat = _SPACES.sub(" ", str(value)).strip()
+    return _text(str(value))
+
+
+@lru_cache(maxsize=1 << 16)  # the same labels, names and titles are escaped on many pages of a build
+def _text(value: str) -> Markup:
+    flat = _SPACES.sub(" ", _CONTROL.sub("", value)).strip()
     escaped = _SPECIAL.sub(_reference, flat)
     return Markup(_LEADING.sub(lambda m: "".join(f"&#{ord(c)};" for c in m.group()), escaped))  # noqa: S704 - escaped above
 
@@ -63,8 +74,11 @@ def pmc_url(pmcid: str) -> str:
 _GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "κ": "kappa", "ε": "epsilon"}
 
 
+@lru_cache(maxsize=1 << 14)
 def slug(value: str) -> str:
     """A URL-safe, lower-case name for a free-text term such as a molecule ('TGF-β1' -> 'tgf-beta1')."""
     lowered = "".join(_GREEK.get(c, c) for c in value.lower())
-    cleaned = re.sub(r"[^a-z0-9]+", "-", lowered.encode("ascii", "ignore").decode()).strip("-")
+    # Decompose accents first so 'Müller' keeps its letters ('muller'), instead of losing the 'ü'.
+    ascii_only = unicodedata.normalize("NFKD", lowered).encode("ascii", "ignore").decode()
+    cleaned = re.sub(r"[^a-z0-9]+", "-", ascii_only).strip("-")
     return cleaned or "term-" + "-".join(f"{ord(c):x}" for c in value)[:40]

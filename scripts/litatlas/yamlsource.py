@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ _ALLOWED_TAGS = {"tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool
 # that can make text display in another order than it is stored ("Trojan Source").
 _FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\ufeff]")
 _constructor = yaml.constructor.SafeConstructor()
+_STR_TAG = "tag:yaml.org,2002:str"
 
 Path_ = tuple[str | int, ...]
 
@@ -69,6 +71,8 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return None, [Problem(display, line, "file", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")]
+    if not _FORBIDDEN_CHARS.search(text):  # one scan of the whole text; lines are only counted when needed
+        return text, []
     problems = []
     for lineno, text_line in enumerate(text.split("\n"), start=1):
         bad = _FORBIDDEN_CHARS.search(text_line)
@@ -76,9 +80,7 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
             problems.append(
                 Problem(display, lineno, "file", f"invisible or control character {_describe_char(bad.group())} is not allowed")
             )
-    if problems:
-        return None, problems[:20]
-    return text, []
+    return None, problems[:20]
 
 
 def parse(text: str, display: str) -> tuple[Located | None, list[Problem]]:
@@ -139,6 +141,9 @@ class _Builder:
                 if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
                     raise _Refused(key_line, "field names must be plain text")
                 key = key_node.value
+                if _FORBIDDEN_CHARS.search(key) or any(c in key for c in "\t\r\n\x85\u2028\u2029"):
+                    # A line break in a field name would split the one-line problem messages that name it.
+                    raise _Refused(key_line, "field names must be plain text")
                 if id(key_node) in self.seen:
                     raise _Refused(key_line, "YAML anchors and aliases (&, *) are not allowed in records")
                 self.seen.add(id(key_node))
@@ -158,8 +163,23 @@ class _Builder:
             return result
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        try:
-            return _constructor.construct_object(node)
-        except (ValueError, OverflowError, yaml.constructor.ConstructorError) as exc:
-            where = ".".join(str(p) for p in path) or "yaml"
-            raise _Refused(line, f"cannot read value {node.value[:40]!r}: {exc}", where) from None
+        if node.tag == _STR_TAG:
+            value = node.value  # what the constructor returns for text, without its dispatch (most values are text)
+            if len(value) <= 40:
+                value = sys.intern(value)  # ids and names recur across thousands of records: stored once
+        else:
+            try:
+                value = _constructor.construct_object(node)
+            except (ValueError, OverflowError, yaml.constructor.ConstructorError) as exc:
+                raise _Refused(line, f"cannot read value {node.value[:40]!r}: {exc}", _where(path)) from None
+            finally:
+                _constructor.constructed_objects.pop(node, None)  # the shared constructor must not keep every node
+        # A double-quoted escape ("\u202e", "\a") puts a character in the value that read_text() never saw.
+        bad = _FORBIDDEN_CHARS.search(value) if isinstance(value, str) else None
+        if bad:
+            raise _Refused(line, f"invisible or control character {_describe_char(bad.group())} is not allowed", _where(path))
+        return value
+
+
+def _where(path: Path_) -> str:
+    return ".".join(str(p) for p in path) or "yaml"
