@@ -1,0 +1,113 @@
+"""What a reader does in a real browser: load the home page, search, read a paper, switch to dark mode, use a phone.
+
+Screenshots of every page checked go to test-artifacts/ (uploaded by CI).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from browsing import PHONE, Tab, new_tab
+
+pytestmark = pytest.mark.browser
+
+PAPER = "papers/karnoub-2007-msc-ccl5-breast-metastasis/"
+PAPER_TITLE = "Mesenchymal stem cells within tumour stroma promote breast cancer metastasis"
+TOPIC = "topics/tumour-promotion/"
+
+
+def test_home_page_loads_without_console_errors(tab: Tab) -> None:
+    page = tab.open()
+    assert "MSC & Cancer Atlas" in page.title()
+    assert page.locator("article h1").first.is_visible()
+    assert page.locator(f"a[href*='{PAPER}'], a[href*='topics/']").count() > 0
+    tab.screenshot("home")
+    assert tab.errors == []
+    assert tab.dialogs == []
+    assert tab.unexpected_outside() == [], "the site called a host it is not known to need"
+
+
+def _search(tab: Tab, query: str) -> list[str]:
+    """Type a query the way a reader does (fill() starts no search) and return every result link."""
+    page = tab.open()
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.press_sequentially(query, delay=20)
+    page.wait_for_selector(".md-search-result__item")
+    # Material renders results in pages as the list scrolls: scroll until no more appear.
+    links = page.locator(".md-search-result__item > a")
+    count = -1
+    while links.count() != count:
+        count = links.count()
+        page.locator(".md-search__scrollwrap").evaluate("element => { element.scrollTop = element.scrollHeight; }")
+        page.wait_for_timeout(250)
+    return [link.get_attribute("href") or "" for link in links.all()]
+
+
+SEARCHES = pytest.mark.parametrize("query", ["CCL5", "Karnoub"], ids=["molecule", "author-surname"])
+
+
+@SEARCHES
+def test_search_results_lead_to_the_paper(tab: Tab, query: str) -> None:
+    results = _search(tab, query)
+    tab.screenshot(f"search-{query.lower()}", full_page=False)
+    assert results, f"no result for {query!r}"
+    if not any(PAPER in href for href in results):
+        # The paper is one click further: the best result (a browse page listing it) links to it.
+        tab.page.goto(results[0])
+        assert tab.page.locator(f"article a[href*='{PAPER}']").count() > 0, f"{results[0]} does not link to {PAPER}"
+    assert tab.errors == []
+
+
+@SEARCHES
+def test_search_ranks_the_paper_page_in_the_top_five(tab: Tab, query: str) -> None:
+    results = _search(tab, query)
+    assert any(PAPER in href for href in results[:5]), f"{query!r}: {results[:5]}"
+
+
+def test_paper_page_shows_citation_and_doi_link(tab: Tab) -> None:
+    page = tab.open(PAPER)
+    assert page.locator("article h1").first.inner_text().startswith(PAPER_TITLE)
+    citation = page.locator(".la-citation")
+    assert "Karnoub AE" in citation.inner_text()
+    assert "Nature. 2007;449(7162):557-563." in citation.inner_text()
+    doi = page.locator("a.la-id-link[href='https://doi.org/10.1038/nature06188']")
+    assert doi.is_visible()
+    assert "10.1038/nature06188" in doi.inner_text()
+    tab.screenshot("paper")
+    assert tab.errors == []
+
+
+def _background(page: Any) -> str:
+    return page.evaluate("getComputedStyle(document.body).backgroundColor")
+
+
+def test_dark_mode_toggle_switches_and_is_remembered(tab: Tab) -> None:
+    page = tab.open()
+    body = page.locator("body")
+    assert body.get_attribute("data-md-color-scheme") == "default"
+    light = _background(page)
+    page.locator("form[data-md-component='palette'] label:visible").first.click()
+    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    assert _background(page) != light
+    tab.screenshot("home-dark", full_page=False)
+    page.goto(tab.base + PAPER)  # the choice is kept across pages
+    assert page.locator("body").get_attribute("data-md-color-scheme") == "slate"
+    page.locator("form[data-md-component='palette'] label:visible").first.click()
+    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'default'")
+    assert _background(page) == light
+    assert tab.errors == []
+
+
+@pytest.mark.parametrize("path", ["", TOPIC, PAPER, "browse/all/"], ids=["home", "topic", "paper", "all-papers"])
+def test_no_horizontal_scroll_on_a_phone(browser: Any, site_url: str, path: str) -> None:
+    tab = new_tab(browser, site_url, viewport=PHONE)
+    try:
+        page = tab.open(path)
+        widths = page.evaluate("({page: document.documentElement.scrollWidth, viewport: window.innerWidth})")
+        tab.screenshot("phone-" + (path.strip("/").replace("/", "-") or "home"))
+        assert widths["page"] <= widths["viewport"], f"{path or 'home'} scrolls sideways at 375 px: {widths}"
+        assert tab.errors == []
+    finally:
+        tab.page.context.close()
