@@ -14,6 +14,7 @@ from litatlas.export import UnsafeOutput, check_output_dir, write_pages
 from litatlas.problems import errors, format_problems
 from litatlas.project import ProjectNotFound, Settings, load_settings
 from litatlas.render import render_pages
+from litatlas.search import exclude_from_search
 from litatlas.stats import compute, format_table
 
 
@@ -82,7 +83,8 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
     atlas = _load_clean(settings)
     if atlas is None:
         return 1
-    pages = render_pages(atlas)
+    # Front matter keeps the pages that list papers out of the search index, as the MkDocs plugin does.
+    pages = exclude_from_search(render_pages(atlas))
     write_pages(pages, out, settings.docs_dir)
     print(f"wrote {len(pages)} generated pages (and the hand-written docs) to {out}")
     return 0

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from pathlib import Path
 from typing import Any
 
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from litatlas.atlas import intro_paths, load_atlas
 from litatlas.project import Settings, settings_from_config
-from litatlas.render import render_pages
+from litatlas.render import BYTECODE_CACHE, render_pages
+from litatlas.search import add_to_index, excluded, mark_tables, paper_entries
 
 log = logging.getLogger("mkdocs.plugins.litatlas")
 
@@ -33,6 +35,16 @@ class LitatlasPlugin(BasePlugin[LitatlasConfig]):
             options["vocabulary"] = self.config.vocabulary
         return settings_from_config(root, dict(config), options)
 
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Having on_startup also makes MkDocs keep this object across `mkdocs serve` rebuilds, which the
+        # incremental rebuild needs: under `mkdocs serve --dirty`, pages whose Markdown did not change
+        # since the previous build are not converted and written again (issue 7: edit-to-preview).
+        self._command = command
+        self._incremental = command == "serve" and dirty
+        self._previous: dict[str, int] = {}
+        self._fingerprint: tuple[int, ...] | None = None
+        self._index_docs: list[dict[str, Any]] | None = None
+
     def on_files(self, files: Files, config: Any) -> Files:
         settings = self._settings(config)
         atlas, problems = load_atlas(settings)
@@ -47,22 +59,89 @@ class LitatlasPlugin(BasePlugin[LitatlasConfig]):
         self._edit_urls: dict[str, str | None] = {}
         if atlas is None:
             return files
+        one_shot = getattr(self, "_command", "") == "build"
+        if one_shot:
+            gc.freeze()  # the records live until rendering ends: the collector need not scan them again and again
         pages = render_pages(atlas)
         for rel in intro_paths(atlas.vocabulary):
             existing = files.get_file_from_path(rel)
             if existing is not None:
                 files.remove(existing)
+        incremental = getattr(self, "_incremental", False)
+        fingerprint = _fingerprint(config) if incremental else None
+        unchanged_since = self._previous if incremental and fingerprint == self._fingerprint else {}
+        digests: dict[str, int] = {}
         for rel, content in pages.items():
-            files.append(File.generated(config, rel, content=content))
+            # Data files (JSON, CSV, BibTeX...) are only copied: UTF-8 bytes take half the memory of text.
+            file = File.generated(config, rel, content=content if rel.endswith(".md") else content.encode("utf-8"))
+            files.append(file)
+            if incremental:
+                digests[rel] = hash(content)
+                if unchanged_since.get(rel) == digests[rel]:
+                    file.is_modified = _unchanged  # MkDocs skips it in a dirty build: its output is still there
             if rel.startswith("papers/"):
                 self._edit_urls[rel] = settings.record_source_url(rel[len("papers/") :].removesuffix(".md") + ".yml", edit=True)
             elif rel in atlas.intros:
                 self._edit_urls[rel] = _docs_edit_url(config, rel)
             else:
                 self._edit_urls[rel] = None
+        if incremental:
+            self._previous, self._fingerprint = digests, fingerprint
+            self._rebuilt: set[str] = set()
+            self._page_urls = {file.url for file in files.documentation_pages()}
+        # One search entry per paper, added to the search index after the build (see litatlas.search).
+        self._search_entries = paper_entries(atlas.records, lambda rec: _page_url(files, f"papers/{rec.id}.md"))
+        if one_shot:
+            del atlas, pages
+            gc.freeze()  # what is left lives until the build ends (files, configuration, theme)
         return files
 
+    def on_env(self, env: Any, config: Any, files: Files) -> Any:
+        if getattr(self, "_incremental", False) and env.bytecode_cache is None:
+            env.bytecode_cache = BYTECODE_CACHE  # the theme's templates too are compiled once per `mkdocs serve`
+        return env
+
+    def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Files) -> str:
+        rel = page.file.src_uri
+        if excluded(rel) and rel in getattr(self, "_edit_urls", {}) and "search" not in page.meta:
+            page.meta["search"] = {"exclude": True}  # what `litatlas build --out` writes as front matter
+        return markdown
+
+    def on_page_content(self, html: str, page: Any, config: Any, files: Files) -> str:
+        if page.file.src_uri not in getattr(self, "_edit_urls", {}):
+            return html
+        # A generated page's Markdown is not needed once converted (the title is taken from the HTML):
+        # MkDocs holds every page's HTML until the end of the build, the Markdown need not stay too.
+        page.markdown = ""
+        page.file.content_string = ""
+        return mark_tables(page.file.src_uri, html)
+
+    @event_priority(-100)  # after every other plugin has seen the HTML
+    def on_page_content_pack(self, html: str, page: Any, config: Any, files: Files) -> str:
+        return html
+
+    def _pack(self, page: Any) -> None:
+        """Keep a generated page's HTML compressed until MkDocs writes the page (issue 7: peak memory).
+
+        MkDocs converts every page before it writes any: at 10,000 papers their HTML alone is ~250 MB.
+        """
+        self._packed[page.file.src_uri] = zlib.compress(page.content.encode("utf-8"), 1)
+        page.content = ""
+
+
+    @event_priority(-100)  # after the search plugin has written its index
+    def on_post_build(self, config: Any) -> None:
+        index = Path(config.site_dir) / "search" / "search_index.json"
+        carried = None
+        if getattr(self, "_incremental", False) and self._index_docs is not None:
+            carried = (self._index_docs, self._rebuilt, self._page_urls)
+        docs = add_to_index(index, getattr(self, "_search_entries", []), carried)
+        if getattr(self, "_incremental", False):
+            self._index_docs = docs
+
     def on_page_context(self, context: dict[str, Any], page: Any, config: Any, nav: Any) -> dict[str, Any]:
+        if getattr(self, "_incremental", False):
+            self._rebuilt.add(page.url)  # only pages MkDocs rebuilds get here
         rel = page.file.src_uri
         if rel in getattr(self, "_edit_urls", {}):
             # Generated pages have no file under docs/: point "edit" at the record or intro instead.
@@ -75,6 +154,24 @@ class LitatlasPlugin(BasePlugin[LitatlasConfig]):
         if not settings.vocabulary_path.is_relative_to(settings.records_dir):
             server.watch(str(settings.vocabulary_path))
         return server
+
+
+def _unchanged() -> bool:
+    return False
+
+
+def _fingerprint(config: Any) -> tuple[int, ...]:
+    """What makes every page stale when it changes: the configuration and the theme overrides."""
+    paths = [Path(config.config_file_path)]
+    custom_dir = config.theme.custom_dir if config.theme else None
+    if custom_dir:
+        paths += sorted(Path(custom_dir).rglob("*"))
+    return tuple(path.stat().st_mtime_ns for path in paths if path.exists())
+
+
+def _page_url(files: Files, rel: str) -> str | None:
+    file = files.get_file_from_path(rel)
+    return file.url if file is not None else None
 
 
 def _docs_edit_url(config: Any, rel: str) -> str | None:

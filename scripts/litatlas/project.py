@@ -35,6 +35,8 @@ class Settings:
     repo_url: str = ""
     edit_branch: str = "main"
     site_name: str = ""
+    site_url: str = ""
+    use_directory_urls: bool = True  # how page paths become URLs in raw HTML links and data files
 
     @property
     def records_rel(self) -> str:
@@ -88,6 +90,8 @@ def settings_from_config(root: Path, config: dict[str, Any], options: dict[str, 
         repo_url=str(config.get("repo_url") or ""),
         edit_branch=branch,
         site_name=str(config.get("site_name") or ""),
+        site_url=str(config.get("site_url") or ""),
+        use_directory_urls=config.get("use_directory_urls") is not False,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import posixpath
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -55,9 +56,30 @@ class Group:
     records: list[Record]
 
 
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept for the life of the process: `mkdocs serve` rebuilds skip recompiling them.
+
+    Jinja keys a template by name and file and checks its source, so an edited template is compiled anew.
+    """
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+BYTECODE_CACHE = MemoryBytecodeCache()
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("litatlas", "templates"),
+        bytecode_cache=BYTECODE_CACHE,
         # Output is Markdown, not HTML: finalize escapes every printed value for Markdown and HTML alike.
         autoescape=False,  # noqa: S701
         finalize=markup.finalize,
@@ -78,6 +100,7 @@ class Renderer:
         self.vocabulary = atlas.vocabulary
         self.records = atlas.records
         self.env = _environment()
+        self._labels: dict[tuple[str, str, int | None], Markup] = {}
 
     # ----- indexes (computed once, shared by all pages)
 
@@ -155,18 +178,21 @@ class Renderer:
             for key, group in self.groups[field_name].items():
                 by_key[(field_name, key)] = group.records[:candidates_per_key]
 
+        order = {rec.id: (-rec.year, rec.id) for rec in self.records}  # computed once, not per comparison
+        values = Renderer._values  # not self: a closure over self is a reference cycle that only the cyclic GC frees
+
         def related(record: Record) -> list[Record]:
-            scores: Counter[str] = Counter()
+            scores: dict[str, int] = {}
             found: dict[str, Record] = {}
             for field_name, weight in (("molecules", 2), ("cancer_types", 1)):
-                for value in self._values(record, field_name):
+                for value in values(record, field_name):
                     key = markup.slug(value) if field_name == "molecules" else value
-                    for other in by_key.get((field_name, key), []):
+                    for other in by_key.get((field_name, key), ()):
                         if other is not record:
-                            scores[other.id] += weight
+                            scores[other.id] = scores.get(other.id, 0) + weight
                             found[other.id] = other
-            ranked = sorted(found.values(), key=lambda r: (-scores[r.id], -r.year, r.id))
-            return ranked[:RELATED_LIMIT]
+            best = heapq.nsmallest(RELATED_LIMIT, scores, key=lambda oid: (-scores[oid], order[oid]))
+            return [found[oid] for oid in best]
 
         return related
 
@@ -175,8 +201,7 @@ class Renderer:
     def rel(self, here: str, target: str) -> str:
         """Relative Markdown link from page `here` to page `target` (both docs-relative .md paths)."""
         target_path, _, anchor = target.partition("#")
-        base = posixpath.dirname(here)
-        path = posixpath.relpath(target_path, base or ".") if target_path else ""
+        path = _relative(target_path, posixpath.dirname(here)) if target_path else ""
         return path + (f"#{anchor}" if anchor else "")
 
     def paper_path(self, record: Record) -> str:
@@ -198,6 +223,14 @@ class Renderer:
         return Markup(", ").join(links)
 
     def labels(self, record: Record, field_name: str, limit: int | None = None) -> Markup:
+        # A record's cells are the same in every table it appears in (about ten per record): made once.
+        key = (record.id, field_name, limit)
+        cached = self._labels.get(key)
+        if cached is None:
+            cached = self._labels[key] = self._make_labels(record, field_name, limit)
+        return cached
+
+    def _make_labels(self, record: Record, field_name: str, limit: int | None) -> Markup:
         values = self._values(record, field_name)
         shown = values[:limit] if limit else values
         names = [self.vocabulary.label(field_name, v) if field_name in _VOCAB_FIELDS else v for v in shown]
@@ -287,6 +320,8 @@ class Renderer:
         )
 
     def paper_page(self, record: Record) -> str:
+        from litatlas.exports import paper_citation  # a feature module that imports this one
+
         here = self.paper_path(record)
         effect = self.vocabulary.terms("effect").get(record.get("effect", ""))
         return self._render(
@@ -296,6 +331,7 @@ class Renderer:
             effect=effect,
             related=self.related(record),
             citation=self.citation(record),
+            cite=paper_citation(self, record),
             links=identifier_links(record),
             edit_url=self.atlas.settings.record_source_url(f"{record.id}{_suffix(record)}", edit=True),
             correction_url=self.atlas.settings.correction_url(record.id),
@@ -326,6 +362,19 @@ class Renderer:
 
 
 _VOCAB_FIELDS = {"type", "effect", "topics", "cancer_types", "msc_source", "species", "models", "payload", "route", "timing"}
+
+
+def _relative(target: str, base: str) -> str:
+    """posixpath.relpath(target, base) for normalised docs-relative paths, without its filesystem calls."""
+    if target.startswith("/") or base.startswith("/") or "." in (target[:1], base[:1]) or "/." in target + base:
+        return posixpath.relpath(target, base or ".")
+    parts, base_parts = target.split("/"), base.split("/") if base else []
+    common = 0
+    for a, b in zip(parts, base_parts):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(base_parts) - common) + parts[common:]) or "."
 
 
 def _page_suffix(number: int) -> str:
@@ -390,7 +439,12 @@ def extra_builders() -> list[Callable[[Renderer], dict[str, str]]]:
 
     Imported here, lazily, because they import this module; they reuse the renderer's indexes.
     """
-    return []
+    from litatlas import evidence, exports, feeds, filtering
+
+    builders: list[Callable[[Renderer], dict[str, str]]] = []
+    builders += [evidence.build, filtering.build]
+    builders += [exports.build, feeds.build]
+    return builders
 
 
 def terms_in_use(atlas: Atlas) -> Iterable[Term]:

@@ -1,0 +1,708 @@
+#!/usr/bin/env python3
+"""litatlas benchmark (`make bench`): speed, size and memory at 100, 1,000 and 10,000 synthetic records.
+
+For every size N it generates schema-valid records (benchmarks/synthetic.py, fixed seed) into a throw-away
+project (a copy of mkdocs.yml, docs/, overrides/ and records/vocabulary.yml; nothing is written into the
+repository) and measures:
+
+* load + validate, and render, in this process (median of several runs; wall and CPU time);
+* the full `mkdocs build` with the litatlas plugin, and the baseline: a bare `mkdocs build` of the same
+  Markdown written by `litatlas build --out`, with a copy of the config that drops the litatlas plugin
+  (subprocesses, median of several runs, runs of the two alternating; peak RSS of each build);
+* the size of site/, the search index (bytes per record), and the HTML of paper, topic and browse pages;
+* in headless Chromium (Debian /usr/bin/chromium through Playwright; skipped when missing): the time from
+  opening the home page to the first search result, and the time to apply a facet filter on "All papers";
+
+and once, for the bundled atlas, the edit-to-preview latency under `mkdocs serve`: change one record and
+poll the served paper page until it shows the change.
+
+It prints a table and writes every figure to bench-results/bench.json (gitignored).
+
+    python benchmarks/bench.py                     # N = 100, 1,000, 10,000 (15-25 minutes on 2 cores)
+    python benchmarks/bench.py --quick             # N = 100, 1,000 with fewer runs (a few minutes)
+    python benchmarks/bench.py --sizes 100,2000 --no-browser --no-serve
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import functools
+import gc
+import http.server
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import synthetic  # noqa: E402 - the sibling module
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PROJECT_PARTS = ("mkdocs.yml", "docs", "overrides", "CONTRIBUTING.md")
+SEED = 20260
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+TARGETS = {
+    "ours_share_of_full_build": 0.10,
+    "ours_seconds_10000": 2.0,
+    "full_over_bare": 1.15,
+    "paper_html_bytes": 40_000,
+    "search_bytes_per_record": 700,
+    "first_search_result_s_1000": 0.5,
+    "first_search_result_s_10000": 1.5,
+    "facet_filter_ms_10000": 100,
+    "edit_to_preview_s": 1.5,
+    "peak_rss_mb_10000": 500,
+}
+
+# Runs a command and reports its wall time, CPU time and peak RSS (the only child, so RUSAGE_CHILDREN is its own).
+_MEASURE = r"""
+import json, resource, subprocess, sys, time
+out, cmd = sys.argv[1], sys.argv[2:]
+with open(out + ".log", "w") as log:
+    start = time.perf_counter()
+    code = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT).returncode
+    wall = time.perf_counter() - start
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+scale = 1 if sys.platform == "darwin" else 1024
+with open(out, "w") as handle:
+    json.dump({"code": code, "wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "maxrss": usage.ru_maxrss * scale}, handle)
+"""
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def machine() -> dict[str, Any]:
+    cpu = ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem = 0
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                mem = int(line.split()[1]) * 1024
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu or platform.processor(),
+        "ram_bytes": mem,
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "load_average_at_start": load,
+    }
+
+
+def versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {}
+    for name in ("litatlas", "mkdocs", "mkdocs-material", "markdown", "jinja2", "jsonschema", "pyyaml", "playwright"):
+        with contextlib.suppress(PackageNotFoundError):
+            found[name] = version(name)
+    found["libyaml"] = str(getattr(yaml, "__with_libyaml__", False))
+    return found
+
+
+def tolerant_yaml(path: Path) -> dict[str, Any]:
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=Loader) or {}  # noqa: S506 - tags neutralised
+
+
+def dir_size(folder: Path) -> tuple[int, int]:
+    total = count = 0
+    for path in folder.rglob("*"):
+        if path.is_file():
+            total += path.stat().st_size
+            count += 1
+    return total, count
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def measure_command(cmd: list[str], cwd: Path, scratch: Path) -> dict[str, Any]:
+    result = scratch / f"measure-{time.monotonic_ns()}.json"
+    subprocess.run([sys.executable, "-c", _MEASURE, str(result), *cmd], cwd=cwd, env=ENV, check=True)
+    data = json.loads(result.read_text())
+    output = Path(str(result) + ".log").read_text(encoding="utf-8", errors="replace")
+    data["warnings"] = sum(1 for line in output.splitlines() if "WARNING" in line)
+    if data["code"] != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed in {cwd}:\n{output[-3000:]}")
+    return data
+
+
+# ----------------------------------------------------------------------------- projects
+
+
+def make_project(dest: Path, records: list[tuple[str, dict[str, Any]]] | None) -> Path:
+    """A copy of the site configuration; `records` None copies the bundled records instead of generating."""
+    dest.mkdir(parents=True)
+    for name in PROJECT_PARTS:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name)
+        elif src.is_file():
+            shutil.copy2(src, dest / name)
+    records_dir = dest / "records"
+    if records is None:
+        shutil.copytree(ROOT / "records", records_dir)
+    else:
+        records_dir.mkdir()
+        shutil.copy2(ROOT / "records" / "vocabulary.yml", records_dir / "vocabulary.yml")
+        synthetic.write_records(records_dir, records)
+    return dest
+
+
+def bare_config(project: Path, docs_out: Path) -> Path:
+    """mkdocs-bare.yml: the same configuration without the litatlas plugin, reading the written Markdown."""
+    config = tolerant_yaml(project / "mkdocs.yml")
+    plugins = config.get("plugins") or []
+    if isinstance(plugins, dict):
+        kept: Any = {k: v for k, v in plugins.items() if k != "litatlas"}
+    else:
+        kept = [p for p in plugins if p != "litatlas" and not (isinstance(p, dict) and "litatlas" in p)]
+    path = project / "mkdocs-bare.yml"
+    text = yaml.safe_dump({"INHERIT": "mkdocs.yml", "docs_dir": str(docs_out), "plugins": kept}, sort_keys=False)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# ----------------------------------------------------------------------------- in-process phases
+
+
+def in_process(project: Path, runs: int) -> dict[str, Any]:
+    from litatlas.atlas import load_atlas
+    from litatlas.problems import errors
+    from litatlas.project import load_settings
+    from litatlas.render import render_pages
+
+    settings = load_settings(project)
+    load_wall, load_cpu, render_wall, render_cpu = [], [], [], []
+    files = size = 0
+    problems: list[Any] = []
+    for _ in range(runs):
+        gc.collect()
+        wall, cpu = time.perf_counter(), time.process_time()
+        atlas, problems = load_atlas(settings)
+        load_wall.append(time.perf_counter() - wall)
+        load_cpu.append(time.process_time() - cpu)
+        if atlas is None or errors(problems):
+            raise RuntimeError(f"synthetic records do not validate: {[str(p) for p in problems[:5]]}")
+        wall, cpu = time.perf_counter(), time.process_time()
+        pages = render_pages(atlas)
+        render_wall.append(time.perf_counter() - wall)
+        render_cpu.append(time.process_time() - cpu)
+        files, size = len(pages), sum(len(v.encode("utf-8")) for v in pages.values())
+        del atlas, pages
+    return {
+        "load_validate_s": median(load_wall),
+        "load_validate_cpu_s": median(load_cpu),
+        "load_validate_first_s": load_wall[0],
+        "render_s": median(render_wall),
+        "render_cpu_s": median(render_cpu),
+        "render_first_s": render_wall[0],
+        "problems": len(problems),
+        "generated_files": files,
+        "generated_bytes": size,
+        "runs": runs,
+    }
+
+
+# ----------------------------------------------------------------------------- builds
+
+
+def builds(project: Path, runs: int, scratch: Path) -> dict[str, Any]:
+    docs_out = project.parent / f"{project.name}-generated-docs"  # litatlas refuses to write inside the project
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "litatlas", "build", "--out", str(docs_out)],
+        cwd=project,
+        env=ENV,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    export_s = time.perf_counter() - start
+    bare = bare_config(project, docs_out)
+    full_runs, bare_runs = [], []
+    mkdocs = [sys.executable, "-m", "mkdocs", "build"]
+    for _ in range(runs):  # alternate, so that a slow phase of the machine hits both alike
+        full_runs.append(measure_command([*mkdocs, "-f", "mkdocs.yml", "-d", str(project / "site")], project, scratch))
+        bare_runs.append(measure_command([*mkdocs, "-f", bare.name, "-d", str(project / "site-bare")], project, scratch))
+    full_wall = median([r["wall"] for r in full_runs])
+    bare_wall = median([r["wall"] for r in bare_runs])
+    full_cpu = median([r["cpu"] for r in full_runs])
+    bare_cpu = median([r["cpu"] for r in bare_runs])
+    return {
+        "litatlas_build_out_s": export_s,
+        "full_build_s": full_wall,
+        "full_build_cpu_s": full_cpu,
+        "full_build_runs_s": [r["wall"] for r in full_runs],
+        "bare_build_s": bare_wall,
+        "bare_build_cpu_s": bare_cpu,
+        "bare_build_runs_s": [r["wall"] for r in bare_runs],
+        "full_over_bare": full_wall / bare_wall if bare_wall else None,
+        "full_over_bare_cpu": full_cpu / bare_cpu if bare_cpu else None,
+        "peak_rss_full_mb": max(r["maxrss"] for r in full_runs) / 2**20,
+        "peak_rss_bare_mb": max(r["maxrss"] for r in bare_runs) / 2**20,
+        "build_warnings": full_runs[0]["warnings"],
+        "bare_build_warnings": bare_runs[0]["warnings"],
+    }
+
+
+def site_figures(site: Path, n: int) -> dict[str, Any]:
+    total, count = dir_size(site)
+    index = site / "search" / "search_index.json"
+    index_bytes = index.stat().st_size if index.is_file() else 0
+    entries = len(json.loads(index.read_text(encoding="utf-8"))["docs"]) if index_bytes else 0
+    papers = sorted(p.stat().st_size for p in (site / "papers").glob("*/index.html"))
+    topics = sorted(p.stat().st_size for p in (site / "topics").glob("*/index.html"))
+    browse = sorted(p.stat().st_size for p in (site / "browse").rglob("index.html"))
+    html_total = sum(p.stat().st_size for p in site.rglob("*.html"))
+    return {
+        "site_bytes": total,
+        "site_files": count,
+        "html_bytes": html_total,
+        "search_index_bytes": index_bytes,
+        "search_index_entries": entries,
+        "search_bytes_per_record": index_bytes / n if n else None,
+        "paper_html_median_bytes": median(papers),
+        "paper_html_max_bytes": papers[-1] if papers else None,
+        "topic_html_max_bytes": topics[-1] if topics else None,
+        "topic_html_median_bytes": median(topics),
+        "browse_html_max_bytes": browse[-1] if browse else None,
+        "pages_html": len(papers) + len(topics) + len(browse),
+    }
+
+
+# ----------------------------------------------------------------------------- browser
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        pass
+
+
+@contextlib.contextmanager
+def static_server(folder: Path):  # noqa: ANN201
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+_FILTER_JS = r"""
+async () => {
+  const form = document.querySelector('[data-la-filter], form.la-filter');
+  if (!form) return {available: false};
+  const selects = Array.from(form.querySelectorAll('select'));
+  let select = null, value = null;
+  for (const s of selects) {
+    const options = Array.from(s.options).filter(o => o.value);
+    if (options.length) { select = s; value = options[0].value; break; }
+  }
+  if (!select) return {available: false};
+  const rows = () => document.querySelectorAll('[data-la-results] tbody tr').length;
+  const before = rows();
+  const frame = () => new Promise(resolve => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  await frame();
+  const t0 = performance.now();
+  select.value = value;
+  select.dispatchEvent(new Event('change', {bubbles: true}));
+  await frame();
+  const elapsed = performance.now() - t0;
+  return {available: true, ms: elapsed, field: select.name, value: value, rows_before: before, rows_after: rows()};
+}
+"""
+
+
+def browser_figures(site: Path, n: int, runs: int, query: str) -> dict[str, Any]:
+    if not CHROMIUM.exists():
+        return {"skipped": f"{CHROMIUM} not found"}
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return {"skipped": "python playwright not installed"}
+    search_s: list[float] = []
+    filter_ms: list[float] = []
+    notes: dict[str, Any] = {}
+    with static_server(site) as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS)
+        try:
+            for _ in range(runs):
+                context = browser.new_context(viewport={"width": 1280, "height": 900})  # empty cache every run
+                page = context.new_page()
+                start = time.perf_counter()
+                page.goto(base, wait_until="domcontentloaded")
+                page.click("input.md-search__input")
+                page.keyboard.type(query)
+                page.wait_for_selector(".md-search-result__item", timeout=120_000)
+                search_s.append(time.perf_counter() - start)
+                notes["search_results_text"] = page.inner_text(".md-search-result__meta")
+                context.close()
+            for _ in range(runs):
+                context = browser.new_context(viewport={"width": 1280, "height": 900})
+                page = context.new_page()
+                page.goto(base + "browse/all/", wait_until="load")
+                try:
+                    page.wait_for_selector("[data-la-filter], form.la-filter", timeout=30_000)
+                except Exception:  # noqa: BLE001 - no filter UI on this site
+                    notes["filter"] = "not available (no [data-la-filter] or form.la-filter on All papers)"
+                    context.close()
+                    break
+                result = page.evaluate(_FILTER_JS)
+                context.close()
+                if not result.get("available"):
+                    notes["filter"] = "not available (filter form has no facet with values)"
+                    break
+                filter_ms.append(result["ms"])
+                notes["filter"] = {k: v for k, v in result.items() if k != "ms"}
+        finally:
+            browser.close()
+    return {
+        "first_search_result_s": median(search_s),
+        "first_search_result_runs_s": search_s,
+        "search_query": query,
+        "facet_filter_ms": median(filter_ms),
+        "facet_filter_runs_ms": filter_ms,
+        **notes,
+    }
+
+
+# ----------------------------------------------------------------------------- serve
+
+
+def serve_latency(scratch: Path, edits: int, dirty: bool) -> dict[str, Any]:
+    """Edit-to-preview under `mkdocs serve` (with --dirty: incremental rebuilds) for the bundled atlas."""
+    project = make_project(scratch / f"serve-project{'-dirty' if dirty else ''}", None)
+    records = sorted(p for p in (project / "records").glob("*.yml") if p.stem != "vocabulary")
+    chosen = next((p for p in records if p.stem.startswith("karnoub-2007")), records[0])
+    site_url = str(tolerant_yaml(project / "mkdocs.yml").get("site_url") or "")
+    base_path = urllib.parse.urlsplit(site_url).path or "/"
+    port = free_port()
+    url = f"http://127.0.0.1:{port}{base_path.rstrip('/')}/papers/{chosen.stem}/"
+    server_log = scratch / f"serve{'-dirty' if dirty else ''}.log"
+    cmd = [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "serve",
+        "--dev-addr",
+        f"127.0.0.1:{port}",
+        "--livereload",
+        *(["--dirty"] if dirty else []),
+    ]
+    with server_log.open("w") as out:
+        server = subprocess.Popen(cmd, cwd=project, env=ENV, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    latencies: list[float] = []
+    try:
+        start = time.perf_counter()
+        while _fetch(url) is None:
+            if server.poll() is not None or time.perf_counter() - start > 300:
+                raise RuntimeError(f"mkdocs serve did not come up:\n{server_log.read_text()[-2000:]}")
+            time.sleep(0.2)
+        first_build_s = time.perf_counter() - start
+        time.sleep(1.0)
+        original = chosen.read_text(encoding="utf-8")
+        for k in range(edits):
+            token = f"Benchedit{k}x{os.getpid()}"
+            data = yaml.load(original, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - safe loader
+            data["summary"] = f"{token} {data['summary']}"
+            text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110)
+            builds_before = server_log.read_text().count("Reloading browsers")
+            start = time.perf_counter()
+            chosen.write_text(text, encoding="utf-8")
+            while True:
+                body = _fetch(url)
+                if body is not None and token in body:
+                    latencies.append(time.perf_counter() - start)
+                    break
+                if time.perf_counter() - start > 120:
+                    raise RuntimeError("the edited record never appeared on the served page")
+                time.sleep(0.02)
+            # Let the rebuild finish before the next edit.
+            deadline = time.perf_counter() + 60
+            while server_log.read_text().count("Reloading browsers") <= builds_before and time.perf_counter() < deadline:
+                time.sleep(0.05)
+            time.sleep(0.5)
+        chosen.write_text(original, encoding="utf-8")
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGINT)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+    built = [
+        float(line.rsplit(" in ", 1)[1].split()[0])
+        for line in server_log.read_text().splitlines()
+        if "Documentation built in" in line
+    ]
+    return {
+        "command": " ".join(["mkdocs", *cmd[3:]]),
+        "records": len(records),
+        "edit_to_preview_s": median(latencies),
+        "edit_to_preview_runs_s": latencies,
+        "first_serve_s": first_build_s,
+        "rebuild_s": median(built[1:]) if len(built) > 1 else None,
+    }
+
+
+def _fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - our local server
+            return response.read().decode("utf-8", errors="replace")
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return None
+
+
+# ----------------------------------------------------------------------------- report
+
+
+def _fmt(value: Any, kind: str) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, str):
+        return value
+    if kind == "s":
+        return f"{value:.2f} s"
+    if kind == "ms":
+        return f"{value:.0f} ms"
+    if kind == "x":
+        return f"{value:.2f}x"
+    if kind == "%":
+        return f"{100 * value:.1f} %"
+    if kind == "MB":
+        return f"{value:.0f} MB"
+    if kind == "B":
+        if value >= 10 * 2**20:
+            return f"{value / 2**20:.0f} MB"
+        if value >= 10 * 2**10:
+            return f"{value / 2**10:.0f} KB"
+        return f"{value:.0f} B"
+    return str(value)
+
+
+ROWS = [
+    ("Load + validate", "load_validate_s", "s", ""),
+    ("Render", "render_s", "s", ""),
+    ("Load + validate + render", "ours_s", "s", "<= 2 s at 10,000"),
+    ("  share of full build", "ours_share", "%", "<= 10 %"),
+    ("Full mkdocs build", "full_build_s", "s", ""),
+    ("Bare mkdocs build", "bare_build_s", "s", ""),
+    ("Full / bare (wall)", "full_over_bare", "x", "<= 1.15x"),
+    ("Full / bare (CPU)", "full_over_bare_cpu", "x", "<= 1.15x"),
+    ("Peak RSS, full build", "peak_rss_full_mb", "MB", "<= 500 MB at 10,000"),
+    ("Peak RSS, bare build", "peak_rss_bare_mb", "MB", ""),
+    ("site/ size", "site_bytes", "B", ""),
+    ("Search index", "search_index_bytes", "B", ""),
+    ("  per record", "search_bytes_per_record", "B", "<= 700 B"),
+    ("Paper page HTML (median)", "paper_html_median_bytes", "B", "<= 40 KB, flat in N"),
+    ("Paper page HTML (max)", "paper_html_max_bytes", "B", ""),
+    ("Topic page HTML (max)", "topic_html_max_bytes", "B", "bounded"),
+    ("Browse page HTML (max)", "browse_html_max_bytes", "B", "bounded"),
+    ("First search result", "first_search_result_s", "s", "<= 0.5 s at 1,000; <= 1.5 s at 10,000"),
+    ("Facet filter on All papers", "facet_filter_ms", "ms", "<= 100 ms at 10,000"),
+]
+
+
+def table(results: dict[str, Any]) -> str:
+    sizes = list(results["sizes"])
+    header = ["Measure", *(f"N = {int(n):,}" for n in sizes), "Target"]
+    lines = []
+    for label, key, kind, target in ROWS:
+        cells = []
+        for n in sizes:
+            figures = results["sizes"][n]
+            value = figures.get(key)
+            if value is None and key == "facet_filter_ms" and isinstance(figures.get("filter"), str):
+                value = "not available"
+            cells.append(_fmt(value, kind))
+        lines.append([label, *cells, target])
+    for key, label in (("serve", "`make serve`, incremental"), ("serve_full_rebuild", "full rebuild")):
+        serve = results.get(key) or {}
+        if serve.get("edit_to_preview_s") is not None:
+            lines.append(
+                [
+                    f"Edit-to-preview, bundled atlas ({serve['records']} records), {label}",
+                    _fmt(serve["edit_to_preview_s"], "s"),
+                    *[""] * (len(sizes) - 1),
+                    "<= 1.5 s",
+                ]
+            )
+    widths = [max(len(str(row[i])) for row in [header, *lines]) for i in range(len(header))]
+    out = ["| " + " | ".join(h.ljust(w) for h, w in zip(header, widths)) + " |"]
+    out.append("|" + "|".join("-" * (w + 2) if i == 0 else "-" * (w + 1) + ":" for i, w in enumerate(widths)) + "|")
+    for row in lines:
+        out.append(
+            "| " + " | ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(row, widths))) + " |"
+        )
+    return "\n".join(out)
+
+
+# ----------------------------------------------------------------------------- main
+
+
+def runs_for(n: int, quick: bool, override: int | None) -> int:
+    if override:
+        return override
+    if quick:
+        return 2
+    return 1 if n >= 10_000 else 3 if n >= 1_000 else 5
+
+
+def bench_size(n: int, args: argparse.Namespace, scratch: Path, vocabulary: Path) -> dict[str, Any]:
+    runs = runs_for(n, args.quick, args.runs)
+    log(f"N={n:,}: generating records")
+    records = synthetic.generate(n, vocabulary, SEED)
+    project = make_project(scratch / f"project-{n}", records)
+    molecules: dict[str, int] = {}
+    for _, record in records:
+        for molecule in record.get("molecules", []):
+            molecules[molecule] = molecules.get(molecule, 0) + 1
+    del records
+    figures: dict[str, Any] = {"records": n}
+    log(f"N={n:,}: load, validate and render in process ({runs} runs)")
+    figures.update(in_process(project, runs + 1))
+    log(f"N={n:,}: full and bare mkdocs builds ({runs} runs each)")
+    figures.update(builds(project, runs, scratch))
+    figures["ours_s"] = figures["load_validate_s"] + figures["render_s"]
+    figures["ours_share"] = figures["ours_s"] / figures["full_build_s"]
+    figures.update(site_figures(project / "site", n))
+    if not args.no_browser:
+        log(f"N={n:,}: headless Chromium")
+        # A molecule that about 1 paper in 50 names: a query with a handful of results at every size.
+        # (one search token: Material splits queries on spaces and hyphens).
+        words = {m: c for m, c in molecules.items() if m.isascii() and m.isalnum()}
+        query = min(words, key=lambda m: (abs(words[m] - max(2, n // 50)), m)) if words else "mesenchymal"
+        try:
+            figures.update(browser_figures(project / "site", n, 3 if n >= 10_000 or args.quick else 5, query))
+        except Exception as exc:  # noqa: BLE001 - a browser problem must not lose the other figures
+            figures["browser_error"] = f"{type(exc).__name__}: {exc}"[:500]
+    if not args.keep:
+        shutil.rmtree(project, ignore_errors=True)
+        shutil.rmtree(project.parent / f"{project.name}-generated-docs", ignore_errors=True)
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", help="comma-separated record counts (default 100,1000,10000)")
+    parser.add_argument("--quick", action="store_true", help="N = 100 and 1,000 only, 2 runs each, fewer serve edits")
+    parser.add_argument("--runs", type=int, help="builds per size (default 5, 3, 1 at 100, 1,000, 10,000; one more in process)")
+    parser.add_argument("--no-browser", action="store_true", help="skip the headless Chromium measures")
+    parser.add_argument("--no-serve", action="store_true", help="skip the edit-to-preview measure")
+    parser.add_argument("--keep", action="store_true", help="keep the generated projects (their path is printed)")
+    parser.add_argument("--json", type=Path, default=ROOT / "bench-results" / "bench.json", help="where to write the figures")
+    args = parser.parse_args(argv)
+    sizes = [int(s.replace(",", "").replace("_", "")) for s in args.sizes.split(",")] if args.sizes else None
+    sizes = sizes or ([100, 1000] if args.quick else [100, 1000, 10_000])
+
+    results: dict[str, Any] = {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "versions": versions(),
+        "seed": SEED,
+        "targets": TARGETS,
+        "sizes": {},
+    }
+    started = time.perf_counter()
+    scratch = Path(tempfile.mkdtemp(prefix="litatlas-bench-"))
+    if args.keep:
+        log(f"projects are kept in {scratch}")
+    try:
+        vocabulary = ROOT / "records" / "vocabulary.yml"
+        for n in sizes:
+            results["sizes"][str(n)] = bench_size(n, args, scratch, vocabulary)
+            _write(args.json, results)
+        if not args.no_serve:
+            log("edit-to-preview under mkdocs serve (bundled atlas)")
+            for key, dirty in (("serve", True), ("serve_full_rebuild", False)):
+                try:
+                    results[key] = serve_latency(scratch, 3 if args.quick else 5, dirty)
+                except Exception as exc:  # noqa: BLE001 - report, keep the other figures
+                    results[key] = {"error": f"{type(exc).__name__}: {exc}"[:1000]}
+    finally:
+        if not args.keep:
+            shutil.rmtree(scratch, ignore_errors=True)
+    results["total_s"] = time.perf_counter() - started
+    results["machine"]["load_average_at_end"] = os.getloadavg() if hasattr(os, "getloadavg") else None
+    _write(args.json, results)
+    m = results["machine"]
+    print(
+        f"\nlitatlas benchmark, {dt.date.today()}: {m['nproc']} x {m['cpu']}, "
+        f"{m['ram_bytes'] / 2**30:.1f} GiB RAM, Python {m['python']}"
+    )
+    print(table(results))
+    for key in ("serve", "serve_full_rebuild"):
+        if (results.get(key) or {}).get("error"):
+            print(f"edit-to-preview ({key}): {results[key]['error']}")
+    for n, figures in results["sizes"].items():
+        for key in ("browser_error", "skipped"):
+            if figures.get(key):
+                print(f"N={n}: browser: {figures[key]}")
+    print(f"\nfigures: {args.json} (total {results['total_s'] / 60:.1f} min)")
+    return 0
+
+
+def _write(path: Path, results: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
