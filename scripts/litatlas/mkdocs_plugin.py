@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -107,27 +108,39 @@ class LitatlasPlugin(BasePlugin[LitatlasConfig]):
             page.meta["search"] = {"exclude": True}  # what `litatlas build --out` writes as front matter
         return markdown
 
+    @event_priority(-100)  # last, after any other plugin has seen the HTML
     def on_page_content(self, html: str, page: Any, config: Any, files: Files) -> str:
-        if page.file.src_uri not in getattr(self, "_edit_urls", {}):
+        rel = page.file.src_uri
+        if rel not in getattr(self, "_edit_urls", {}):
             return html
-        # A generated page's Markdown is not needed once converted (the title is taken from the HTML):
-        # MkDocs holds every page's HTML until the end of the build, the Markdown need not stay too.
+        # MkDocs converts every page before it writes any, and holds all their Markdown and HTML meanwhile
+        # (at 10,000 papers, ~250 MB of HTML). A generated page's Markdown is not needed once converted (the
+        # title comes from the HTML), and its HTML is kept compressed until the page is written.
         page.markdown = ""
         page.file.content_string = ""
-        return mark_tables(page.file.src_uri, html)
+        html = mark_tables(rel, html)
+        if not hasattr(self, "_packed"):
+            self._packed: dict[str, bytes] = {}
+        self._packed[rel] = zlib.compress(html.encode("utf-8"), 1)
+        return ""
 
-    @event_priority(-100)  # after every other plugin has seen the HTML
-    def on_page_content_pack(self, html: str, page: Any, config: Any, files: Files) -> str:
-        return html
+    @event_priority(100)  # first: the search plugin and the theme read the page's HTML
+    def on_page_context(self, context: dict[str, Any], page: Any, config: Any, nav: Any) -> dict[str, Any]:
+        packed = getattr(self, "_packed", {}).pop(page.file.src_uri, None)
+        if packed is not None:
+            page.content = zlib.decompress(packed).decode("utf-8")
+        if getattr(self, "_incremental", False):
+            self._rebuilt.add(page.url)  # only pages MkDocs rebuilds get here
+        rel = page.file.src_uri
+        if rel in getattr(self, "_edit_urls", {}):
+            # Generated pages have no file under docs/: point "edit" at the record or intro instead.
+            page.edit_url = self._edit_urls[rel] or None
+        return context
 
-    def _pack(self, page: Any) -> None:
-        """Keep a generated page's HTML compressed until MkDocs writes the page (issue 7: peak memory).
-
-        MkDocs converts every page before it writes any: at 10,000 papers their HTML alone is ~250 MB.
-        """
-        self._packed[page.file.src_uri] = zlib.compress(page.content.encode("utf-8"), 1)
-        page.content = ""
-
+    def on_post_page(self, output: str, page: Any, config: Any) -> str:
+        if page.file.src_uri in getattr(self, "_edit_urls", {}):
+            page.content = ""  # written: the HTML need not stay in memory until the build ends
+        return output
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, config: Any) -> None:
@@ -138,15 +151,6 @@ class LitatlasPlugin(BasePlugin[LitatlasConfig]):
         docs = add_to_index(index, getattr(self, "_search_entries", []), carried)
         if getattr(self, "_incremental", False):
             self._index_docs = docs
-
-    def on_page_context(self, context: dict[str, Any], page: Any, config: Any, nav: Any) -> dict[str, Any]:
-        if getattr(self, "_incremental", False):
-            self._rebuilt.add(page.url)  # only pages MkDocs rebuilds get here
-        rel = page.file.src_uri
-        if rel in getattr(self, "_edit_urls", {}):
-            # Generated pages have no file under docs/: point "edit" at the record or intro instead.
-            page.edit_url = self._edit_urls[rel] or None
-        return context
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         settings = self._settings(config)
