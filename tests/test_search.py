@@ -32,7 +32,9 @@ def test_front_matter_is_added_only_to_pages_that_list_papers() -> None:
 
 
 def test_paper_entries_replace_old_ones(tmp_path: Path) -> None:
-    index = _index(tmp_path / "i.json", [{"location": "", "title": "Home", "text": ""}, {"location": "papers/a/#x", "title": "", "text": ""}])
+    index = _index(
+        tmp_path / "i.json", [{"location": "", "title": "Home", "text": ""}, {"location": "papers/a/#x", "title": "", "text": ""}]
+    )
     entry = {"location": "papers/a/", "title": "A", "text": "<p>Smith J (2020)</p>"}
     docs = add_to_index(index, [entry])
     assert docs == [{"location": "", "title": "Home", "text": ""}, entry]

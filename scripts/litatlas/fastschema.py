@@ -12,6 +12,8 @@ type pass). A schema with any other keyword compiles to None, and every record t
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any, Callable
 
 Check = Callable[[Any], bool]
@@ -38,6 +40,24 @@ _TYPES: dict[str, Check] = {
     "object": lambda v: isinstance(v, dict),
     "null": lambda v: v is None,
 }
+
+
+class _DateFormat:
+    """The "date" format as jsonschema's FormatChecker(formats=["date"]) checks it, without importing jsonschema."""
+
+    checkers = {"date": None}
+    _pattern = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+
+    def conforms(self, instance: Any, format: str) -> bool:  # noqa: A002 - jsonschema's name
+        if format != "date" or not isinstance(instance, str):
+            return True
+        try:
+            return bool(self._pattern.fullmatch(instance) and dt.date.fromisoformat(instance))
+        except ValueError:
+            return False
+
+
+DATE_FORMAT = _DateFormat()
 
 
 def compile_schema(schema: dict[str, Any], format_checker: Any = None) -> Check | None:

@@ -74,7 +74,8 @@ class LitatlasPlugin(BasePlugin[LitatlasConfig]):
         digests: dict[str, int] = {}
         for rel, content in pages.items():
             # Data files (JSON, CSV, BibTeX...) are only copied: UTF-8 bytes take half the memory of text.
-            file = File.generated(config, rel, content=content if rel.endswith(".md") else content.encode("utf-8"))
+            data = content.encode("utf-8") if isinstance(content, str) and not rel.endswith(".md") else content
+            file = File.generated(config, rel, content=data)
             files.append(file)
             if incremental:
                 digests[rel] = hash(content)

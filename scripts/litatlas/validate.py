@@ -10,15 +10,16 @@ import unicodedata
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-import jsonschema
-
-from litatlas.fastschema import compile_schema
+from litatlas.fastschema import DATE_FORMAT, compile_schema
 from litatlas.problems import Problem
 from litatlas.records import Record, normalise
 from litatlas.vocabulary import FIELD_LISTS, Vocabulary
 from litatlas.yamlsource import Located, load_file
+
+if TYPE_CHECKING:
+    import jsonschema
 
 RECORD_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DOI = re.compile(r"^10\.\d{4,9}/[^\s]+$")
@@ -47,6 +48,8 @@ def record_schema() -> dict[str, Any]:
 
 @lru_cache(maxsize=1)
 def _schema_validator() -> jsonschema.Draft202012Validator:
+    import jsonschema  # imported on the first record the pre-check rejects: valid atlases never pay for it
+
     schema = record_schema()
     jsonschema.Draft202012Validator.check_schema(schema)
     return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker(formats=["date"]))
@@ -55,7 +58,7 @@ def _schema_validator() -> jsonschema.Draft202012Validator:
 @lru_cache(maxsize=1)
 def _schema_precheck() -> Callable[[Any], bool]:
     """A compiled yes/no check with jsonschema's semantics; records it rejects go through jsonschema."""
-    return compile_schema(record_schema(), _schema_validator().format_checker) or (lambda instance: False)
+    return compile_schema(record_schema(), DATE_FORMAT) or (lambda instance: False)
 
 
 def record_files(paths: Iterable[Path]) -> list[Path]:
