@@ -57,6 +57,8 @@ sys.path.insert(0, str(HERE))
 
 import synthetic  # noqa: E402 - the sibling module
 
+from litatlas.project import read_config  # noqa: E402
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
     "--headless",
@@ -145,14 +147,6 @@ def versions() -> dict[str, str]:
     return found
 
 
-def tolerant_yaml(path: Path) -> dict[str, Any]:
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=Loader) or {}  # noqa: S506 - tags neutralised
-
-
 def dir_size(folder: Path) -> tuple[int, int]:
     total = count = 0
     for path in folder.rglob("*"):
@@ -203,7 +197,7 @@ def make_project(dest: Path, records: list[tuple[str, dict[str, Any]]] | None) -
 
 def bare_config(project: Path, docs_out: Path) -> Path:
     """mkdocs-bare.yml: the same configuration without the litatlas plugin, reading the written Markdown."""
-    config = tolerant_yaml(project / "mkdocs.yml")
+    config = read_config(project / "mkdocs.yml")
     plugins = config.get("plugins") or []
     if isinstance(plugins, dict):
         kept: Any = {k: v for k, v in plugins.items() if k != "litatlas"}
@@ -429,7 +423,7 @@ def serve_latency(scratch: Path, edits: int, dirty: bool) -> dict[str, Any]:
     project = make_project(scratch / f"serve-project{'-dirty' if dirty else ''}", None)
     records = sorted(p for p in (project / "records").glob("*.yml") if p.stem != "vocabulary")
     chosen = next((p for p in records if p.stem.startswith("karnoub-2007")), records[0])
-    site_url = str(tolerant_yaml(project / "mkdocs.yml").get("site_url") or "")
+    site_url = str(read_config(project / "mkdocs.yml").get("site_url") or "")
     base_path = urllib.parse.urlsplit(site_url).path or "/"
     port = free_port()
     url = f"http://127.0.0.1:{port}{base_path.rstrip('/')}/papers/{chosen.stem}/"

@@ -102,8 +102,12 @@ def _plugin_options(config: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
+def read_config(path: Path) -> dict[str, Any]:
+    """An mkdocs.yml as plain data, its !!python and !ENV tags read as empty values."""
+    with path.open(encoding="utf-8") as handle:
+        return yaml.load(handle, Loader=_TolerantLoader) or {}  # noqa: S506 - tags are neutralised
+
+
 def load_settings(start: Path) -> Settings:
     root = find_root(start)
-    with (root / CONFIG_NAME).open(encoding="utf-8") as handle:
-        config = yaml.load(handle, Loader=_TolerantLoader) or {}  # noqa: S506 - tags are neutralised
-    return settings_from_config(root, config)
+    return settings_from_config(root, read_config(root / CONFIG_NAME))
