@@ -30,11 +30,16 @@ def test_validate_bundled_records_is_clean(project_copy: Path, capsys: pytest.Ca
 
 def test_strict_validation_fails_on_warnings(project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     record = project_copy / "records" / "karnoub-2007-msc-ccl5-breast-metastasis.yml"
-    record.write_text(record.read_text(encoding="utf-8").replace("10.1038/nature06188", "10.1371/journal.pone.0000001"), encoding="utf-8")
+    record.write_text(
+        record.read_text(encoding="utf-8").replace("10.1038/nature06188", "10.1371/journal.pone.0000001"), encoding="utf-8"
+    )
     assert main(["validate", str(record)]) == 0
     assert main(["validate", "--strict", str(record)]) == 1
     out = capsys.readouterr().out
-    assert "records/karnoub-2007-msc-ccl5-breast-metastasis.yml:19: doi: warning: PLOS articles are normally in PubMed Central" in out
+    assert (
+        "records/karnoub-2007-msc-ccl5-breast-metastasis.yml:19: doi: warning: PLOS articles are normally in PubMed Central"
+        in out
+    )
 
 
 def test_validate_reports_every_problem_with_path_and_line(project_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -43,7 +48,10 @@ def test_validate_reports_every_problem_with_path_and_line(project_copy: Path, c
     out = capsys.readouterr().out.splitlines()
     assert "records/broken-2030-record.yml:3: year: 2030 is outside 1900-" in "\n".join(out)
     assert any(line.startswith("records/broken-2030-record.yml:6: topics[1]: unknown") for line in out)
-    assert any(line.startswith("records/broken-2030-record.yml:7: cancer_types: unknown cancer type 'brest'; did you mean 'breast'") for line in out)
+    assert any(
+        line.startswith("records/broken-2030-record.yml:7: cancer_types: unknown cancer type 'brest'; did you mean 'breast'")
+        for line in out
+    )
     assert any("needs a doi or a pmid" in line for line in out)
     assert out[-1].startswith("4 errors in 1 record")
 
@@ -52,7 +60,10 @@ def test_build_writes_pages_outside_docs_and_records(project_copy: Path, tmp_pat
     out = tmp_path / "out"
     before = sorted(p.relative_to(project_copy) for p in project_copy.rglob("*"))
     assert main(["build", "--out", str(out)]) == 0
-    assert sorted(p.relative_to(project_copy) for p in project_copy.rglob("*")) == before
+    after = sorted(p.relative_to(project_copy) for p in project_copy.rglob("*"))
+    # The only new files are the record cache's (a folder of its own, ignored by git); nothing else changed.
+    assert [p for p in after if p.parts[0] != ".litatlas_cache"] == before
+    assert {p.as_posix() for p in after if p not in before} <= {".litatlas_cache", ".litatlas_cache/records.json", ".litatlas_cache/.gitignore"}
     paper = (out / "papers" / "karnoub-2007-msc-ccl5-breast-metastasis.md").read_text(encoding="utf-8")
     assert "(https://doi.org/10.1038/nature06188)" in paper
     assert (out / "topics" / "tumour-promotion.md").is_file()
@@ -60,7 +71,9 @@ def test_build_writes_pages_outside_docs_and_records(project_copy: Path, tmp_pat
 
 
 @pytest.mark.parametrize("target", ["docs", "records", "docs/sub", "."])
-def test_build_refuses_to_write_into_protected_folders(project_copy: Path, target: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_build_refuses_to_write_into_protected_folders(
+    project_copy: Path, target: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["build", "--out", target]) == 2
     assert "refusing to write" in capsys.readouterr().err
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from litatlas.problems import Problem
 from litatlas.project import Settings
+from litatlas.recordcache import RecordCache, context_key
 from litatlas.records import Record
 from litatlas.validate import record_files, validate_files
 from litatlas.vocabulary import Vocabulary, load_vocabulary
@@ -38,7 +39,10 @@ def load_atlas(
     if vocabulary is None:
         return None, problems
     paths = record_files(files if files is not None else [settings.records_dir])
-    records, found = validate_files(paths, vocabulary, settings.root, today)
+    today = today or dt.date.today()
+    cache = RecordCache.for_project(settings.root, context_key(settings.vocabulary_path.read_bytes(), today.isoformat()))
+    records, found = validate_files(paths, vocabulary, settings.root, today, cache)
+    cache.save()
     problems.extend(found)
     records.sort(key=lambda r: (-r.year, r.first_author_surname.casefold(), r.id))
     intros = {}

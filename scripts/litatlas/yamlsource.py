@@ -54,15 +54,27 @@ def _describe_char(ch: str) -> str:
     return f"U+{ord(ch):04X}"
 
 
-def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
-    """Read a file as UTF-8 text, refusing big, binary or undecodable files and hidden characters."""
+def read_bytes(path: Path, display: str) -> tuple[bytes | None, list[Problem]]:
+    """A file's bytes, refusing files too big to be a record before reading them."""
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
             return None, [Problem(display, 1, "file", f"file is {size:,} bytes; records are limited to {MAX_BYTES:,} bytes")]
-        raw = path.read_bytes()
+        return path.read_bytes(), []
     except OSError as exc:
         return None, [Problem(display, 1, "file", f"cannot read file: {exc.strerror or exc}")]
+
+
+def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
+    """Read a file as UTF-8 text, refusing big, binary or undecodable files and hidden characters."""
+    raw, problems = read_bytes(path, display)
+    if raw is None:
+        return None, problems
+    return decode(raw, display)
+
+
+def decode(raw: bytes, display: str) -> tuple[str | None, list[Problem]]:
+    """A record file's bytes as text, refusing binary or undecodable files and hidden characters."""
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
         return None, [Problem(display, line, "file", "binary data (NUL byte): a record must be UTF-8 text")]
@@ -111,6 +123,13 @@ def parse(text: str, display: str) -> tuple[Located | None, list[Problem]]:
 
 def load_file(path: Path, display: str) -> tuple[Located | None, list[Problem]]:
     text, problems = read_text(path, display)
+    if text is None:
+        return None, problems
+    return parse(text, display)
+
+
+def load_bytes(raw: bytes, display: str) -> tuple[Located | None, list[Problem]]:
+    text, problems = decode(raw, display)
     if text is None:
         return None, problems
     return parse(text, display)
