@@ -317,6 +317,34 @@ def test_script_json_cannot_end_its_script_element() -> None:
     assert json.loads(text) == data
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"t": "{{ config }} {% raw %}", "n": [{"x": "}"}, {"y": "<b>"}]},
+        {"only": "{"},
+        {"only": "}"},
+        {"k{": ["{}", "a & b"]},
+        [{"a": "plain"}, {"b": {"c": "</script>"}}],
+        {"plain": "no special characters", "nested": {"list": ["x", "y"]}},
+    ],
+)
+def test_script_json_escapes_braces_inside_strings_only(data: object) -> None:
+    text = citations.script_json(data)
+    assert json.loads(text) == data
+    assert not set("<>&") & set(text)
+    # Every brace left in the text is JSON's own: one pair per object.
+    objects = text.count("{")
+    assert objects == text.count("}") == json.dumps(data).count("{") - sum(s.count("{") for s in _strings(data))
+
+
+def _strings(data: object) -> list[str]:
+    if isinstance(data, dict):
+        return [*data.keys(), *(s for v in data.values() for s in _strings(v))]
+    if isinstance(data, list):
+        return [s for v in data for s in _strings(v)]
+    return [data] if isinstance(data, str) else []
+
+
 @functools.lru_cache(maxsize=1)
 def bundled_renderer() -> Renderer:
     return Renderer(bundled())

@@ -119,6 +119,9 @@ def _protect_case(word: str) -> bool:
 def bibtex_title(title: object) -> str:
     words = []
     for word in one_line(title).split(" "):
+        if word.isalpha() and word.isascii() and word[1:].islower():
+            words.append(word)  # the usual word: nothing to escape or protect
+            continue
         escaped = bibtex_escape(word)
         # Only words without LaTeX commands are braced: a group starting with a backslash is a
         # "special character" to BibTeX's case changer.
@@ -456,11 +459,25 @@ _SCRIPT_UNSAFE = {
 def script_json(data: object) -> str:
     """JSON that cannot end or confuse the <script> element holding it (the characters appear only in strings)."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    # Outside strings JSON has no < > & U+2028 U+2029, so those are replaced everywhere. Braces are also
+    # structural: when the text has exactly one pair per object, no string holds one (the usual case).
+    objects = _count_objects(data)
+    if text.count("{") == objects and text.count("}") == objects:
+        return text.translate(_SCRIPT_UNSAFE_NO_BRACES)
     return _JSON_STRING.sub(lambda s: _UNSAFE_CHAR.sub(lambda m: _SCRIPT_UNSAFE[m.group()], s.group()), text)
+
+
+def _count_objects(data: object) -> int:
+    if isinstance(data, dict):
+        return 1 + sum(_count_objects(v) for v in data.values())
+    if isinstance(data, (list, tuple)):
+        return sum(_count_objects(v) for v in data)
+    return 0
 
 
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _UNSAFE_CHAR = re.compile("[<>&{}\u2028\u2029]")
+_SCRIPT_UNSAFE_NO_BRACES = str.maketrans({c: v for c, v in _SCRIPT_UNSAFE.items() if c not in "{}"})
 
 
 def json_ld_script(data: object) -> str:

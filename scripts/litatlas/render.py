@@ -101,6 +101,8 @@ class Renderer:
         self.records = atlas.records
         self.env = _environment()
         self._labels: dict[tuple[str, str, int | None], Markup] = {}
+        self._facet_link_cache: dict[tuple[str, str, str], Markup] = {}
+        self._row_tails: dict[str, str] = {}
 
     # ----- indexes (computed once, shared by all pages)
 
@@ -214,13 +216,43 @@ class Renderer:
         return f"browse/{facet.folder}/{markup.slug(key) if field_name == 'molecules' else key}{_page_suffix(page)}.md"
 
     def facet_links(self, here: str, record: Record, field_name: str) -> Markup:
-        links = []
-        for value in self._values(record, field_name):
+        folder = posixpath.dirname(here)
+        return Markup(", ").join(self._facet_link(folder, field_name, value) for value in self._values(record, field_name))
+
+    def _facet_link(self, folder: str, field_name: str, value: str) -> Markup:
+        # Every paper page sits in papers/, so a value's link is the same on all of them: made once.
+        cache_key = (folder, field_name, value)
+        made = self._facet_link_cache.get(cache_key)
+        if made is None:
             key = markup.slug(value) if field_name == "molecules" else value
             group = self.groups.get(field_name, {}).get(key)
             label = group.label if group and field_name != "molecules" else value
-            links.append(markup.link(label, self.rel(here, self.facet_path(field_name, value))))
-        return Markup(", ").join(links)
+            target = _relative(self.facet_path(field_name, value), folder)
+            made = self._facet_link_cache[cache_key] = markup.link(label, target)
+        return made
+
+    def paper_rows(self, here: str, records: Iterable[Record], start: int = 1) -> Markup:
+        """The rows of a paper table (see _macros.md.j2): built here, not in Jinja, as they are most of a list page."""
+        folder = posixpath.dirname(here)
+        rows = []
+        for number, record in enumerate(records, start=start):
+            title = markup.link(record.title, _relative(self.paper_path(record), folder))
+            author = markup.text(record.first_author_surname)
+            rows.append(f"| {number} | {record.year} | {author} | {title} | {self._row_tail(record)} |")
+        return Markup("\n".join(rows))  # noqa: S704 - every cell escaped above or in _row_tail
+
+    def _row_tail(self, record: Record) -> str:
+        # A record's last four cells are the same in every table it appears in (about ten per record).
+        tail = self._row_tails.get(record.id)
+        if tail is None:
+            cells = (
+                self.labels(record, "cancer_types"),
+                self.labels(record, "msc_source"),
+                self.labels(record, "models", 2),
+                self.labels(record, "molecules", 4),
+            )
+            tail = self._row_tails[record.id] = " | ".join(cells)
+        return tail
 
     def labels(self, record: Record, field_name: str, limit: int | None = None) -> Markup:
         # A record's cells are the same in every table it appears in (about ten per record): made once.
