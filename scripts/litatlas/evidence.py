@@ -31,12 +31,12 @@ CONFLICTS_PATH = "evidence/conflicts.md"
 NO_CANCER = ""  # row key of papers that name no cancer type
 
 # Bounds that keep both pages a fixed size whatever the number of records (issue 7).
-# The conflicts page shows at most 27 x 2 x 8 + 12 x 2 x 4 = 528 papers (the vocabulary has 27 cancer types); the
+# The conflicts page shows at most 27 x 2 x 5 + 12 x 2 x 3 = 342 papers (the vocabulary has 27 cancer types); the
 # context table of each conflict still counts every paper of both sides, and "All N papers" opens the rest.
 MOLECULE_BALANCE_LIMIT = 40
 CONFLICT_MOLECULE_LIMIT = 12
-CONFLICT_PAPERS_PER_SIDE = 8  # per cancer type
-CONFLICT_MOLECULE_PAPERS_PER_SIDE = 4
+CONFLICT_PAPERS_PER_SIDE = 5  # per cancer type
+CONFLICT_MOLECULE_PAPERS_PER_SIDE = 3
 
 PRO, ANTI, BOTH = "friend-of-tumour", "enemy-of-tumour", "both"
 CONTEXT_FIELDS = (
