@@ -463,21 +463,28 @@ def script_json(data: object) -> str:
     # structural: when the text has exactly one pair per object, no string holds one (the usual case).
     objects = _count_objects(data)
     if text.count("{") == objects and text.count("}") == objects:
-        return text.translate(_SCRIPT_UNSAFE_NO_BRACES)
+        for char in _SCRIPT_UNSAFE_NO_BRACES:
+            if char in text:  # rare: a scan per character beats translate()'s per-character table lookups
+                text = text.replace(char, _SCRIPT_UNSAFE[char])
+        return text
     return _JSON_STRING.sub(lambda s: _UNSAFE_CHAR.sub(lambda m: _SCRIPT_UNSAFE[m.group()], s.group()), text)
 
 
 def _count_objects(data: object) -> int:
-    if isinstance(data, dict):
-        return 1 + sum(_count_objects(v) for v in data.values())
-    if isinstance(data, (list, tuple)):
-        return sum(_count_objects(v) for v in data)
-    return 0
+    count, pending = 0, [data]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            count += 1
+            pending.extend(v for v in item.values() if not isinstance(v, str))
+        elif isinstance(item, (list, tuple)):
+            pending.extend(v for v in item if not isinstance(v, str))
+    return count
 
 
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _UNSAFE_CHAR = re.compile("[<>&{}\u2028\u2029]")
-_SCRIPT_UNSAFE_NO_BRACES = str.maketrans({c: v for c, v in _SCRIPT_UNSAFE.items() if c not in "{}"})
+_SCRIPT_UNSAFE_NO_BRACES = [c for c in _SCRIPT_UNSAFE if c not in "{}"]
 
 
 def json_ld_script(data: object) -> str:

@@ -19,7 +19,7 @@ from markupsafe import Markup
 from litatlas import __version__, citations, markup
 from litatlas.project import Settings
 from litatlas.records import Record
-from litatlas.render import Renderer
+from litatlas.render import Content, Renderer
 from litatlas.validate import record_schema
 
 DOWNLOADS_PAGE = "downloads/index.md"
@@ -250,11 +250,11 @@ def _size(n: int) -> str:
 # ----- the builder
 
 
-def build(renderer: Renderer) -> dict[str, str]:
+def build(renderer: Renderer) -> dict[str, Content]:
     """Every download, the Downloads page and the script of the Copy BibTeX button."""
     keys = citation_keys(renderer)
     records = renderer.records
-    files: dict[str, str] = {}
+    files: dict[str, Content] = {}
     entries: list[str] = []
     ris_records: list[str] = []
     for record in records:
@@ -264,17 +264,22 @@ def build(renderer: Renderer) -> dict[str, str]:
         files[f"papers/{record.id}.ris"] = ris_record
         entries.append(entry)
         ris_records.append(ris_record)
-    atlas = {
-        "atlas.json": atlas_json(renderer, keys),
-        "atlas.csv": atlas_csv(records, keys),
-        "atlas.bib": "\n".join(entries),
-        "atlas.ris": "\n".join(ris_records),
-        "atlas-csl.json": "[\n"
+    makers = {
+        "atlas.json": lambda: atlas_json(renderer, keys),
+        "atlas.csv": lambda: atlas_csv(records, keys),
+        "atlas.bib": lambda: "\n".join(entries),
+        "atlas.ris": lambda: "\n".join(ris_records),
+        "atlas-csl.json": lambda: "[\n"
         + ",\n".join(json.dumps(citations.csl_item(r, keys[r.id]), ensure_ascii=False) for r in records)
         + "\n]\n",
     }
-    for name, content in atlas.items():
-        files[f"downloads/{name}"] = content
+    sizes = {}
+    for name, make in makers.items():
+        # One at a time: with a deferring renderer each is packed before the next is made.
+        content = make()
+        sizes[name] = len(content.encode("utf-8"))
+        files[f"downloads/{name}"] = renderer.kept(content)
+        del content
     descriptions = {
         "atlas.json": "JSON: every field of every record, with the atlas version and data date",
         "atlas.csv": "CSV (spreadsheets): one row per paper, lists joined with “; ”",
@@ -282,7 +287,7 @@ def build(renderer: Renderer) -> dict[str, str]:
         "atlas.ris": "RIS: for EndNote, Zotero, Mendeley, RefWorks",
         "atlas-csl.json": "CSL-JSON: for Pandoc, Zotero and other CSL processors",
     }
-    table = [(name, descriptions[name], len(records), _size(len(atlas[name].encode("utf-8")))) for name in ATLAS_FILES]
+    table = [(name, descriptions[name], len(records), _size(sizes[name])) for name in ATLAS_FILES]
     cite = atlas_citation(renderer)
     settings = renderer.atlas.settings
     cff_url = (

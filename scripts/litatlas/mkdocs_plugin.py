@@ -15,7 +15,7 @@ from mkdocs.structure.files import File, Files
 
 from litatlas.atlas import intro_paths, load_atlas
 from litatlas.project import Settings, settings_from_config
-from litatlas.render import BYTECODE_CACHE, render_pages
+from litatlas.render import BYTECODE_CACHE, Deferred, render_deferred, render_pages
 from litatlas.search import add_to_index, excluded, mark_tables, paper_entries
 
 log = logging.getLogger("mkdocs.plugins.litatlas")
@@ -63,7 +63,8 @@ class LitatlasPlugin(BasePlugin[LitatlasConfig]):
         one_shot = getattr(self, "_command", "") == "build"
         if one_shot:
             gc.freeze()  # the records live until rendering ends: the collector need not scan them again and again
-        pages = render_pages(atlas)
+        # `mkdocs build`: paper pages are made when MkDocs reads them, not all held at once (memory).
+        pages = render_deferred(atlas) if one_shot else render_pages(atlas)
         for rel in intro_paths(atlas.vocabulary):
             existing = files.get_file_from_path(rel)
             if existing is not None:
@@ -74,8 +75,11 @@ class LitatlasPlugin(BasePlugin[LitatlasConfig]):
         digests: dict[str, int] = {}
         for rel, content in pages.items():
             # Data files (JSON, CSV, BibTeX...) are only copied: UTF-8 bytes take half the memory of text.
-            data = content.encode("utf-8") if isinstance(content, str) and not rel.endswith(".md") else content
-            file = File.generated(config, rel, content=data)
+            if isinstance(content, Deferred):
+                file = DeferredFile.made_by(config, rel, content, as_bytes=not rel.endswith(".md"))
+            else:
+                data = content.encode("utf-8") if not rel.endswith(".md") else content
+                file = File.generated(config, rel, content=data)
             files.append(file)
             if incremental:
                 digests[rel] = hash(content)
@@ -159,6 +163,34 @@ class LitatlasPlugin(BasePlugin[LitatlasConfig]):
         if not settings.vocabulary_path.is_relative_to(settings.records_dir):
             server.watch(str(settings.vocabulary_path))
         return server
+
+
+class DeferredFile(File):
+    """A generated file whose content is made each time MkDocs reads or copies it (once per build), never kept."""
+
+    _make: Deferred | None = None
+    _value: str | bytes | None = None
+    _as_bytes = False
+
+    @classmethod
+    def made_by(cls, config: Any, rel: str, make: Deferred, *, as_bytes: bool) -> DeferredFile:
+        file = cls.generated(config, rel, content="")
+        file._value, file._make, file._as_bytes = None, make, as_bytes
+        return file
+
+    @property  # type: ignore[override] - MkDocs reads `_content` for the page source and when copying
+    def _content(self) -> str | bytes | None:
+        if self._value is not None or self._make is None:
+            return self._value
+        text = self._make()
+        return text.encode("utf-8") if self._as_bytes else text
+
+    @_content.setter
+    def _content(self, value: str | bytes | None) -> None:
+        self._value = value  # e.g. "" once the plugin has converted the page
+
+    def is_modified(self) -> bool:
+        return True  # File.is_modified would make the content just to see that it exists
 
 
 def _unchanged() -> bool:

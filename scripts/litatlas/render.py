@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import heapq
 import posixpath
+import zlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cached_property
@@ -92,11 +94,37 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-class Renderer:
-    """Builds every generated page from one atlas; indexes are computed once per build."""
+class Deferred:
+    """A generated file that is made (or unpacked) only when it is read, and not kept: see render_pages(defer=True)."""
 
-    def __init__(self, atlas: Atlas) -> None:
+    __slots__ = ("_make",)
+
+    def __init__(self, make: Callable[[], str]) -> None:
+        self._make = make
+
+    def __call__(self) -> str:
+        return self._make()
+
+    @classmethod
+    def packed(cls, content: str) -> Deferred:
+        """Already made: held zlib-compressed (a tenth of the memory for the big downloads) until read."""
+        data = zlib.compress(content.encode("utf-8"), 1)
+        return cls(lambda: zlib.decompress(data).decode("utf-8"))
+
+
+Content = str | Deferred
+
+
+class Renderer:
+    """Builds every generated page from one atlas; indexes are computed once per build.
+
+    With `defer`, paper pages are made when they are read and the big downloads are held compressed,
+    so a build at 10,000 records never holds every generated file at once (issue 7: memory).
+    """
+
+    def __init__(self, atlas: Atlas, defer: bool = False) -> None:
         self.atlas = atlas
+        self.defer = defer
         self.vocabulary = atlas.vocabulary
         self.records = atlas.records
         self.env = _environment()
@@ -287,6 +315,12 @@ class Renderer:
     def citation(self, record: Record) -> Markup:
         return markup.text(citation_text(record))
 
+    def later(self, make: Callable[[], str]) -> Content:
+        return Deferred(make) if self.defer else make()
+
+    def kept(self, content: str) -> Content:
+        return Deferred.packed(content) if self.defer else content
+
     def _context(self, here: str, **extra: Any) -> dict[str, Any]:
         return {
             "here": here,
@@ -302,8 +336,8 @@ class Renderer:
 
     # ----- pages
 
-    def pages(self) -> dict[str, str]:
-        pages: dict[str, str] = {}
+    def pages(self) -> dict[str, Content]:
+        pages: dict[str, Content] = {}
         pages["index.md"] = self.home()
         if CONTRIBUTE_PAGE in self.atlas.intros:
             pages[CONTRIBUTE_PAGE] = self.atlas.intros[CONTRIBUTE_PAGE]
@@ -321,7 +355,7 @@ class Renderer:
                     self.paginated(base, f"{facet.singular}: {group.label}", group.records, intro=group.description, facet=facet)
                 )
         for record in self.records:
-            pages[self.paper_path(record)] = self.paper_page(record)
+            pages[self.paper_path(record)] = self.later(functools.partial(self.paper_page, record))
         for builder in extra_builders():
             pages.update(builder(self))
         return pages
@@ -463,17 +497,22 @@ def identifier_links(record: Record) -> list[tuple[str, str, str]]:
 
 def render_pages(atlas: Atlas) -> dict[str, str]:
     """Every generated file, keyed by docs-relative path: Markdown pages and also data files (JSON, BibTeX, ...)."""
-    return Renderer(atlas).pages()
+    return Renderer(atlas).pages()  # type: ignore[return-value] - without defer every value is text
 
 
-def extra_builders() -> list[Callable[[Renderer], dict[str, str]]]:
+def render_deferred(atlas: Atlas) -> dict[str, Content]:
+    """The same files, the paper pages made only when read (Deferred) and the big downloads held compressed."""
+    return Renderer(atlas, defer=True).pages()
+
+
+def extra_builders() -> list[Callable[[Renderer], dict[str, Content]]]:
     """Feature modules (exports, evidence map, feeds, ...): each `build(renderer)` returns more {path: content}.
 
     Imported here, lazily, because they import this module; they reuse the renderer's indexes.
     """
     from litatlas import evidence, exports, feeds, filtering
 
-    builders: list[Callable[[Renderer], dict[str, str]]] = []
+    builders: list[Callable[[Renderer], dict[str, Content]]] = []
     builders += [evidence.build, filtering.build]
     builders += [exports.build, feeds.build]
     return builders
