@@ -120,3 +120,13 @@ def test_damaged_entries_are_checked_again(project: Path) -> None:
         entry["problems"] = [["too", "few"]]
     (project / CACHE_FOLDER / CACHE_FILE).write_text(json.dumps(stored), encoding="utf-8")
     assert _load(project) == cold
+
+
+def test_records_that_json_cannot_hold_are_checked_afresh(project: Path) -> None:
+    odd = project / "records" / "odd-2012-nested-values.yml"
+    odd.write_text(BROKEN.replace("year: 2030", "year: 2012\nfindings:\n  - when: 2026-01-15"), encoding="utf-8")
+    cold = _load(project)
+    assert _load(project) == cold
+    keys = _cache(project)["entries"]
+    assert not any(k.startswith("records/odd-2012") for k in keys)
+    assert any(k.startswith("records/broken-2030") for k in keys)

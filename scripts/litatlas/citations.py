@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Any, Iterable
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from litatlas import markup
 from litatlas.records import Record
@@ -374,7 +374,8 @@ def coins_query(record: Record) -> str:
         pairs.append(("rft_id", "info:pmid/" + one_line(record["pmid"])))
     if record.get("url"):
         pairs.append(("rft_id", markup.url(one_line(record["url"]))))
-    return urlencode(pairs, quote_via=quote)
+    # What urlencode(pairs, quote_via=quote) gives, without its per-pair type checks.
+    return "&".join(f"{quote(key, safe='')}={quote(value, safe='')}" for key, value in pairs)
 
 
 def coins_span(record: Record) -> str:

@@ -76,10 +76,17 @@ class RecordCache:
     def put(self, display: str, digest: str, record: Record | None, problems: list[Problem]) -> None:
         if self.path is None:
             return
-        self._used[f"{display}\0{digest}"] = {
+        entry = {
             "record": _entry(record) if record is not None else None,
             "problems": [[p.path, p.line, p.field, p.message, p.severity] for p in problems],
         }
+        try:
+            faithful = json.loads(json.dumps(entry)) == entry
+        except (TypeError, ValueError):
+            faithful = False
+        if not faithful:
+            return  # e.g. a broken record with a date or a number as a nested key: checked afresh each time
+        self._used[f"{display}\0{digest}"] = entry
         self._changed = True
 
     def save(self) -> None:

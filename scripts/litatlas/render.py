@@ -203,26 +203,27 @@ class Renderer:
         # Only the newest members of each value are candidates, so a huge cancer type costs no more
         # than a small one: related papers stay a short, cheap list at any atlas size.
         candidates_per_key = 30
-        by_key: dict[tuple[str, str], list[Record]] = {}
+        by_key: dict[tuple[str, str], list[str]] = {}
         for field_name in ("molecules", "cancer_types"):
             for key, group in self.groups[field_name].items():
-                by_key[(field_name, key)] = group.records[:candidates_per_key]
-
+                by_key[(field_name, key)] = [rec.id for rec in group.records[:candidates_per_key]]
+        by_id = {rec.id: rec for rec in self.records}
         order = {rec.id: (-rec.year, rec.id) for rec in self.records}  # computed once, not per comparison
+        slug = markup.slug
         values = Renderer._values  # not self: a closure over self is a reference cycle that only the cyclic GC frees
 
         def related(record: Record) -> list[Record]:
             scores: dict[str, int] = {}
-            found: dict[str, Record] = {}
-            for field_name, weight in (("molecules", 2), ("cancer_types", 1)):
-                for value in values(record, field_name):
-                    key = markup.slug(value) if field_name == "molecules" else value
-                    for other in by_key.get((field_name, key), ()):
-                        if other is not record:
-                            scores[other.id] = scores.get(other.id, 0) + weight
-                            found[other.id] = other
-            best = heapq.nsmallest(RELATED_LIMIT, scores, key=lambda oid: (-scores[oid], order[oid]))
-            return [found[oid] for oid in best]
+            get = scores.get
+            for value in values(record, "molecules"):
+                for other in by_key.get(("molecules", slug(value)), ()):
+                    scores[other] = get(other, 0) + 2
+            for value in values(record, "cancer_types"):
+                for other in by_key.get(("cancer_types", value), ()):
+                    scores[other] = get(other, 0) + 1
+            scores.pop(record.id, None)
+            best = heapq.nsmallest(RELATED_LIMIT, scores.items(), key=lambda item: (-item[1], order[item[0]]))
+            return [by_id[other] for other, _ in best]
 
         return related
 
@@ -396,6 +397,7 @@ class Renderer:
             rec=record,
             effect=effect,
             related=self.related(record),
+            classification=self.classification(here, record),
             citation=self.citation(record),
             cite=paper_citation(self, record),
             links=identifier_links(record),
@@ -403,6 +405,22 @@ class Renderer:
             correction_url=self.atlas.settings.correction_url(record.id),
             source_url=self.atlas.settings.record_source_url(f"{record.id}{_suffix(record)}"),
         )
+
+    def classification(self, here: str, record: Record) -> list[tuple[str | Markup, Markup]]:
+        """The rows of a paper page's Classification table: (label, escaped value), fields without a value left out."""
+        rows = [("Effect on the tumour", self.facet_links(here, record, "effect")), ("Topics", self.subtopic_links(here, record))]
+        for field_name, label in _CLASSIFICATION_LINKED:
+            if record.get(field_name):
+                rows.append((label, self.facet_links(here, record, field_name)))
+        for field_name, label in (("route", "Route"), ("timing", "Timing")):
+            if record.get(field_name):
+                rows.append((label, self.labels(record, field_name)))
+        if record.get("ratio"):
+            rows.append((Markup("MSC:tumour ratio or dose"), markup.text(record["ratio"])))  # a fixed label
+        if record.get("molecules"):
+            rows.append(("Molecules", self.facet_links(here, record, "molecules")))
+        rows.append(("Year", self.facet_links(here, record, "year")))
+        return rows
 
     def paginated(
         self, base: str, title: str, records: list[Record], intro: str = "", facet: Facet | None = None
@@ -427,6 +445,13 @@ class Renderer:
         return pages
 
 
+_CLASSIFICATION_LINKED = (
+    ("cancer_types", "Cancer types"),
+    ("msc_source", "MSC source"),
+    ("species", "Species"),
+    ("models", "Models"),
+    ("payload", "Payload"),
+)
 _VOCAB_FIELDS = {"type", "effect", "topics", "cancer_types", "msc_source", "species", "models", "payload", "route", "timing"}
 
 
