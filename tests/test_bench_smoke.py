@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from litatlas.atlas import load_atlas
+from litatlas.pagefind_index import paper_record
 from litatlas.project import load_settings
 from litatlas.render import render_pages
-from litatlas.search import exclude_from_search, paper_entry
+from litatlas.search import exclude_from_search
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -65,7 +66,7 @@ def test_search_front_matter_and_paper_entries(project: Path) -> None:
     assert pages["browse/all.md"].startswith("---\nsearch:\n  exclude: true\n---\n")
     assert not pages["index.md"].startswith("---")
     record = atlas.records[0]
-    entry = paper_entry(record, f"papers/{record.id}/")
-    assert entry["location"] == f"papers/{record.id}/"
-    assert record.list("authors")[0] in entry["text"]
-    assert len(str(entry)) < 1500
+    entry = paper_record(record, f"papers/{record.id}/", atlas.vocabulary)
+    assert entry["url"] == f"/papers/{record.id}/"
+    assert record.list("authors")[0] in entry["content"]
+    assert len(entry["content"]) < 1500

@@ -63,7 +63,11 @@ def test_build_writes_pages_outside_docs_and_records(project_copy: Path, tmp_pat
     after = sorted(p.relative_to(project_copy) for p in project_copy.rglob("*"))
     # The only new files are the record cache's (a folder of its own, ignored by git); nothing else changed.
     assert [p for p in after if p.parts[0] != ".litatlas_cache"] == before
-    assert {p.as_posix() for p in after if p not in before} <= {".litatlas_cache", ".litatlas_cache/records.json", ".litatlas_cache/.gitignore"}
+    assert {p.as_posix() for p in after if p not in before} <= {
+        ".litatlas_cache",
+        ".litatlas_cache/records.json",
+        ".litatlas_cache/.gitignore",
+    }
     paper = (out / "papers" / "karnoub-2007-msc-ccl5-breast-metastasis.md").read_text(encoding="utf-8")
     assert "(https://doi.org/10.1038/nature06188)" in paper
     assert (out / "topics" / "tumour-promotion.md").is_file()

@@ -6,7 +6,6 @@ Marked slow: each test runs MkDocs in a subprocess (`pytest -m "not slow"` skips
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import shutil
@@ -21,6 +20,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+
+from litatlas.pagefind_index import read_fragments
 
 ROOT = Path(__file__).resolve().parents[1]
 # What the site is built from; the root's CONTRIBUTING.md becomes the Contribute page when it exists.
@@ -165,15 +166,24 @@ def test_paper_pages_stay_out_of_the_navigation(
         assert not [link for link in links if "browse/cancer-types/" in link], f"unpruned navigation in {page}"
 
 
-def test_search_index_contains_molecule_names(
+def test_pagefind_index_holds_papers_and_prose_not_listings(
     built_site: tuple[Path, Path, dict[str, str], subprocess.CompletedProcess[str]],
 ) -> None:
     _, site, _, result = built_site
     assert result.returncode == 0, result.stdout + result.stderr
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    texts = [doc["title"] + " " + doc["text"] for doc in index["docs"]]
-    assert any("CCL5" in text for text in texts)
-    assert any(doc["location"].startswith(f"papers/{KARNOUB}/") for doc in index["docs"])
+    assert not (site / "search" / "search_index.json").exists(), "Material's search plugin is off"
+    assert (site / "pagefind" / "pagefind.js").is_file()
+    assert (site / "assets" / "litatlas-search.js").is_file()
+    fragments = {fragment["url"]: fragment for fragment in read_fragments(site / "pagefind")}
+    karnoub = fragments[f"/papers/{KARNOUB}/"]
+    assert "CCL5" in karnoub["content"] and "Karnoub AE" in karnoub["content"]
+    papers = [url for url in fragments if url.startswith("/papers/")]
+    assert len(papers) == len(list((site / "papers").glob("*/index.html")))
+    assert "/" in fragments and "/methods/" in fragments and "/topics/tumour-promotion/" in fragments
+    listed = [url for url in fragments if url.startswith(("/browse/", "/new/", "/evidence/"))]
+    assert listed == [], "pages that only list papers stay out of the index"
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "data-la-search" in home and "litatlas-search.js" in home, "the header's search box"
 
 
 BROKEN_RECORD = """\
@@ -248,7 +258,8 @@ def small_project(dest: Path, records: tuple[str, ...] = (KARNOUB,)) -> Path:
     return project
 
 
-def test_serve_refreshes_a_paper_page_when_its_record_changes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("dirty", [False, True], ids=["serve", "serve-dirty"])
+def test_serve_refreshes_a_paper_page_when_its_record_changes(tmp_path: Path, dirty: bool) -> None:
     # Not --strict, so the hand-written pages' links to papers left out of this small copy do not matter.
     project = small_project(tmp_path / "project")
     port = free_port()
@@ -266,6 +277,7 @@ def test_serve_refreshes_a_paper_page_when_its_record_changes(tmp_path: Path) ->
                 f"127.0.0.1:{port}",
                 "--config-file",
                 str(project / "mkdocs.yml"),
+                *(["--dirty"] if dirty else []),  # what `make serve` runs: only changed pages are rebuilt
             ],
             cwd=project,
             env=mkdocs_env(),
@@ -279,6 +291,8 @@ def test_serve_refreshes_a_paper_page_when_its_record_changes(tmp_path: Path) ->
         assert "CCL5" in page
         marker = f"Live preview marker {port}"
         assert marker not in page
+        status, entry = fetch(base + "pagefind/pagefind-entry.json")
+        assert status == 200 and '"page_count"' in entry, "the Pagefind index is served"
 
         record = project / "records" / f"{KARNOUB}.yml"
         text = record.read_text(encoding="utf-8")
@@ -287,6 +301,12 @@ def test_serve_refreshes_a_paper_page_when_its_record_changes(tmp_path: Path) ->
         record.write_text(edited, encoding="utf-8")
 
         wait_for(lambda: marker in fetch(paper_url)[1], 30, "the edited summary on the served page", server, log)
+        # The search index is made again from the changed record (its hash is in the entry file), and still
+        # holds every page, also those a dirty rebuild did not convert again.
+        wait_for(lambda: fetch(base + "pagefind/pagefind-entry.json")[1] not in ("", entry), 30, "a new index", server, log)
+        pages_before = re.search(r'"page_count":(\d+)', entry)
+        pages_after = re.search(r'"page_count":(\d+)', fetch(base + "pagefind/pagefind-entry.json")[1])
+        assert pages_before and pages_after and pages_after.group(1) == pages_before.group(1)
     finally:
         server.terminate()
         try:

@@ -269,9 +269,9 @@ def build(renderer: Renderer) -> dict[str, Content]:
         "atlas.csv": lambda: atlas_csv(records, keys),
         "atlas.bib": lambda: "\n".join(entries),
         "atlas.ris": lambda: "\n".join(ris_records),
-        "atlas-csl.json": lambda: "[\n"
-        + ",\n".join(json.dumps(citations.csl_item(r, keys[r.id]), ensure_ascii=False) for r in records)
-        + "\n]\n",
+        "atlas-csl.json": lambda: (
+            "[\n" + ",\n".join(json.dumps(citations.csl_item(r, keys[r.id]), ensure_ascii=False) for r in records) + "\n]\n"
+        ),
     }
     sizes = {}
     for name, make in makers.items():

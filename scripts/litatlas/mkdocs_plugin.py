@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import time
 import zlib
 from pathlib import Path
 from typing import Any
@@ -14,9 +15,18 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from litatlas.atlas import intro_paths, load_atlas
+from litatlas.pagefind_index import (
+    SCRIPT_PATH,
+    Indexer,
+    digest,
+    indexed_page,
+    page_document,
+    paper_record,
+    search_script,
+)
 from litatlas.project import Settings, settings_from_config
 from litatlas.render import BYTECODE_CACHE, Deferred, render_deferred, render_pages
-from litatlas.search import add_to_index, excluded, mark_tables, paper_entries
+from litatlas.search import excluded, mark_tables
 
 log = logging.getLogger("mkdocs.plugins.litatlas")
 
@@ -44,7 +54,10 @@ class LitatlasPlugin(BasePlugin[LitatlasConfig]):
         self._incremental = command == "serve" and dirty
         self._previous: dict[str, int] = {}
         self._fingerprint: tuple[int, ...] | None = None
-        self._index_docs: list[dict[str, Any]] | None = None
+        # Search: the prose pages indexed (kept across `--dirty` rebuilds, which convert only changed pages)
+        # and the digest of what the last Pagefind index was made from.
+        self._search_pages: dict[str, dict[str, Any]] = {}
+        self._search_digest: str | None = None
 
     def on_files(self, files: Files, config: Any) -> Files:
         settings = self._settings(config)
@@ -58,6 +71,7 @@ class LitatlasPlugin(BasePlugin[LitatlasConfig]):
             else:
                 log.info(str(problem))
         self._edit_urls: dict[str, str | None] = {}
+        self._search_records: list[dict[str, Any]] | None = None  # no index from the records of an earlier build
         if atlas is None:
             return files
         one_shot = getattr(self, "_command", "") == "build"
@@ -95,8 +109,24 @@ class LitatlasPlugin(BasePlugin[LitatlasConfig]):
             self._previous, self._fingerprint = digests, fingerprint
             self._rebuilt: set[str] = set()
             self._page_urls = {file.url for file in files.documentation_pages()}
-        # One search entry per paper, added to the search index after the build (see litatlas.search).
-        self._search_entries = paper_entries(atlas.records, lambda rec: _page_url(files, f"papers/{rec.id}.md"))
+        # One Pagefind record per paper, from its data; indexed after the build (see litatlas.pagefind_index).
+        self._search_language = str(config.theme["language"] or "en") if config.theme else "en"
+        self._search_records = [
+            paper_record(rec, url, atlas.vocabulary, self._search_language)
+            for rec in atlas.records
+            if (url := _page_url(files, f"papers/{rec.id}.md")) is not None
+        ]
+        if files.get_file_from_path(SCRIPT_PATH) is None:
+            files.append(File.generated(config, SCRIPT_PATH, content=search_script().encode("utf-8")))
+        if incremental:
+            sources = {file.src_uri for file in files.documentation_pages()}
+            self._search_pages = {src: doc for src, doc in self._search_pages.items() if src in sources}
+        else:
+            self._search_pages = {}
+        self._close_indexer()
+        if one_shot:
+            # The Pagefind binary indexes the papers on the second core while MkDocs converts the pages.
+            self._indexer = Indexer(self._search_records, self._search_language)
         if one_shot:
             del atlas, pages
             gc.freeze()  # what is left lives until the build ends (files, configuration, theme)
@@ -143,19 +173,43 @@ class LitatlasPlugin(BasePlugin[LitatlasConfig]):
         return context
 
     def on_post_page(self, output: str, page: Any, config: Any) -> str:
+        # Prose pages go into the search index as their article; a `--dirty` rebuild sees only changed pages.
+        search_pages = getattr(self, "_search_pages", None)
+        if search_pages is not None:
+            if indexed_page(page.file.src_uri, page.meta):
+                document = page_document(page.url, page.title or "", page.content or "", self._search_language)
+                search_pages[page.file.src_uri] = document
+            else:
+                search_pages.pop(page.file.src_uri, None)
         if page.file.src_uri in getattr(self, "_edit_urls", {}):
             page.content = ""  # written: the HTML need not stay in memory until the build ends
         return output
 
-    @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, config: Any) -> None:
-        index = Path(config.site_dir) / "search" / "search_index.json"
-        carried = None
-        if getattr(self, "_incremental", False) and self._index_docs is not None:
-            carried = (self._index_docs, self._rebuilt, self._page_urls)
-        docs = add_to_index(index, getattr(self, "_search_entries", []), carried)
-        if getattr(self, "_incremental", False):
-            self._index_docs = docs
+        records = getattr(self, "_search_records", None)
+        if records is None:  # the records did not load: the build has failed already
+            return
+        pages = [self._search_pages[src] for src in sorted(self._search_pages)]
+        site = Path(config.site_dir)
+        start = time.perf_counter()
+        indexer, self._indexer = getattr(self, "_indexer", None), None
+        made_from = None
+        if indexer is None:  # `mkdocs serve`: the index is made at the end, and only when its text changed
+            made_from = digest(records, pages)
+            if made_from == getattr(self, "_search_digest", None) and (site / "pagefind" / "pagefind.js").is_file():
+                return  # no searchable text changed since the last build: the index on disk is still right
+            indexer = Indexer(records, self._search_language, background=False)
+        count = indexer.finish(pages, site)
+        self._search_digest = made_from
+        log.info(f"Pagefind search index: {count} entries ({time.perf_counter() - start:.2f} s at the end of the build)")
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._close_indexer()
+
+    def _close_indexer(self) -> None:
+        indexer, self._indexer = getattr(self, "_indexer", None), None
+        if indexer is not None:
+            indexer.close()
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         settings = self._settings(config)

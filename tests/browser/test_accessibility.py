@@ -2,7 +2,7 @@
 
 axe-core comes from npm at the exact version in package.json (its rules change between releases) and is
 injected into the page. Material's stock theme fails checks that the theme overrides fix: the search dialog and
-the progress bar have no accessible name (overrides/partials/search.html, progress.html); the teal header and
+the progress bar have no accessible name (overrides/partials/litatlas-search.html, progress.html); the teal header and
 tabs, the footer, search-result counts and highlights, and outlined buttons on the dark scheme are below 4.5:1
 contrast, and links in running text differ from it by colour only (docs/assets/atlas.css).
 """
@@ -88,6 +88,6 @@ def _check_search(tab: Tab, axe_source: str) -> None:
     box.click()
     box.press_sequentially("CCL5", delay=20)
     page.wait_for_selector(".md-search-result__item")
-    dialog = page.locator("[data-md-component='search'][role='dialog']")
+    dialog = page.locator("[data-la-search][role='dialog']")
     assert dialog.get_attribute("aria-label"), "the search dialog needs an accessible name"
     assert serious_violations(tab, axe_source) == []

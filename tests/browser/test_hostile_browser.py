@@ -68,9 +68,33 @@ def test_searching_hostile_text_runs_no_record_script(hostile_tab: Tab) -> None:
         box.fill("")
         box.press_sequentially(query, delay=10)
         page.wait_for_timeout(400)
-        if query == "tricks":  # the hostile records' text is in the results, rendered by Material's search
+        if query == "tricks":  # the hostile records' text is in the results, rendered by litatlas-search.js
             page.wait_for_selector(".md-search-result__item")
     hostile_tab.screenshot("hostile-search", full_page=False)
+    assert_nothing_ran(hostile_tab)
+
+
+def test_search_results_show_a_hostile_payload_as_text(hostile_tab: Tab) -> None:
+    page = hostile_tab.open()
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.press_sequentially("pwned", delay=10)
+    page.wait_for_selector(".md-search-result__item")
+    results = page.locator(".md-search-result__list")
+    titles = [title.inner_text() for title in results.locator("h1").all()]
+    assert any("<script>" in title and "__pwned" in title for title in titles), titles
+    excerpts = " ".join(p.inner_text() for p in results.locator("p").all())
+    assert "<script>" in excerpts or "onerror=" in excerpts, excerpts
+    # Only the elements the search box makes: nothing from a record became an element.
+    made = results.evaluate(
+        "list => Array.from(list.querySelectorAll('*'), e => e.tagName.toLowerCase())"
+        ".filter(t => !['li', 'a', 'article', 'div', 'h1', 'p', 'mark'].includes(t))"
+    )
+    assert made == []
+    assert results.locator("mark").count() > 0
+    for link in results.locator("a").all()[:10]:
+        link.hover()
+    hostile_tab.screenshot("hostile-search-payload", full_page=False)
     assert_nothing_ran(hostile_tab)
 
 
