@@ -54,4 +54,4 @@ bench: setup ## measure speed and memory at 100, 1,000 and 10,000 synthetic reco
 	$(PY) benchmarks/bench.py
 
 clean:
-	rm -rf site .pytest_cache build test-artifacts bench-results
+	rm -rf site .pytest_cache build test-artifacts bench-results .litatlas_cache
