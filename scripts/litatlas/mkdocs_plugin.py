@@ -127,7 +127,6 @@ class LitatlasPlugin(BasePlugin[LitatlasConfig]):
         if one_shot:
             # The Pagefind binary indexes the papers on the second core while MkDocs converts the pages.
             self._indexer = Indexer(self._search_records, self._search_language)
-        if one_shot:
             del atlas, pages
             gc.freeze()  # what is left lives until the build ends (files, configuration, theme)
         return files

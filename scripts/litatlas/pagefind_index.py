@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import gzip
 import hashlib
 import json
@@ -155,7 +156,7 @@ def read_fragments(bundle: Path) -> list[dict[str, Any]]:
 
 
 class PagefindError(RuntimeError):
-    pass
+    """The Pagefind binary is missing, stopped, or answered with an error."""
 
 
 def _executable() -> Path:
@@ -280,8 +281,6 @@ class _Service:
 
 
 def _write(stdin: IO[bytes], data: bytes) -> None:
-    try:
+    with contextlib.suppress(OSError):  # the binary has stopped: wait() reports it
         stdin.write(data)
         stdin.flush()
-    except OSError:  # the binary has stopped: wait() reports it
-        pass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -93,7 +94,8 @@ class RecordCache:
         """Keep the entries of this run only (deleted and edited records drop out); written atomically."""
         if self.path is None or not (self._changed or len(self._used) != len(self._stored)):
             return
-        try:
+        # A read-only checkout builds just as well, only without the cache: OSError leaves it unwritten.
+        with contextlib.suppress(OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             ignore = self.path.parent / ".gitignore"
             if not ignore.exists():
@@ -102,8 +104,6 @@ class RecordCache:
             text = json.dumps({"format": FORMAT, "context": self.context, "entries": self._used}, separators=(",", ":"))
             temporary.write_text(text, encoding="utf-8")
             os.replace(temporary, self.path)
-        except OSError:
-            pass  # a read-only checkout builds just as well, only without the cache
 
 
 def _read(path: Path, context: str) -> dict[str, Any]:

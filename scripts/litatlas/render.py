@@ -95,7 +95,7 @@ def _environment() -> jinja2.Environment:
 
 
 class Deferred:
-    """A generated file that is made (or unpacked) only when it is read, and not kept: see render_pages(defer=True)."""
+    """A generated file that is made (or unpacked) only when it is read, and not kept: see render_deferred()."""
 
     __slots__ = ("_make",)
 
@@ -130,7 +130,6 @@ class Renderer:
         self.env = _environment()
         self._labels: dict[tuple[str, str, int | None], Markup] = {}
         self._facet_link_cache: dict[tuple[str, str, str], Markup] = {}
-        self._row_tails: dict[str, str] = {}
 
     # ----- indexes (computed once, shared by all pages)
 
@@ -267,21 +266,14 @@ class Renderer:
         for number, record in enumerate(records, start=start):
             title = markup.link(record.title, _relative(self.paper_path(record), folder))
             author = markup.text(record.first_author_surname)
-            rows.append(f"| {number} | {record.year} | {author} | {title} | {self._row_tail(record)} |")
-        return Markup("\n".join(rows))  # noqa: S704 - every cell escaped above or in _row_tail
-
-    def _row_tail(self, record: Record) -> str:
-        # A record's last four cells are the same in every table it appears in (about ten per record).
-        tail = self._row_tails.get(record.id)
-        if tail is None:
             cells = (
                 self.labels(record, "cancer_types"),
                 self.labels(record, "msc_source"),
                 self.labels(record, "models", 2),
                 self.labels(record, "molecules", 4),
             )
-            tail = self._row_tails[record.id] = " | ".join(cells)
-        return tail
+            rows.append(f"| {number} | {record.year} | {author} | {title} | {' | '.join(cells)} |")
+        return Markup("\n".join(rows))  # noqa: S704 - every cell escaped above or by labels()
 
     def labels(self, record: Record, field_name: str, limit: int | None = None) -> Markup:
         # A record's cells are the same in every table it appears in (about ten per record): made once.

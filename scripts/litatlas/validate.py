@@ -89,6 +89,7 @@ def validate_files(
     is not parsed again: its record and problems come from the cache.
     """
     today = today or dt.date.today()
+    cache = cache or RecordCache(None, "")  # no file: nothing stored, nothing kept
     checked: list[tuple[Record, bool]] = []
     problems: list[Problem] = []
     for path in files:
@@ -97,14 +98,13 @@ def validate_files(
         if raw is None:
             problems.extend(found)
             continue
-        digest = RecordCache.digest(raw) if cache is not None else ""
-        cached = cache.get(display, digest) if cache is not None else None
+        digest = RecordCache.digest(raw)
+        cached = cache.get(display, digest)
         if cached is not None:
             record, found = cached
         else:
             record, found = _check_file(raw, path.stem, display, vocabulary, today)
-            if cache is not None:
-                cache.put(display, digest, record, found)
+            cache.put(display, digest, record, found)
         problems.extend(found)
         if record is not None:
             checked.append((record, any(p.severity == "error" for p in found)))
@@ -335,7 +335,7 @@ def title_key(title: str) -> str:
     if title.isascii():  # no accents to strip, and casefold() is lower() (most titles: 5x faster)
         return _NOT_WORD.sub("", title.lower())
     folded = unicodedata.normalize("NFKD", title.casefold())
-    return re.sub(r"[\W_]+", "", "".join(c for c in folded if not unicodedata.combining(c)))
+    return _NOT_WORD.sub("", "".join(c for c in folded if not unicodedata.combining(c)))
 
 
 _NOT_WORD = re.compile(r"[\W_]+")

@@ -65,14 +65,6 @@ def read_bytes(path: Path, display: str) -> tuple[bytes | None, list[Problem]]:
         return None, [Problem(display, 1, "file", f"cannot read file: {exc.strerror or exc}")]
 
 
-def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
-    """Read a file as UTF-8 text, refusing big, binary or undecodable files and hidden characters."""
-    raw, problems = read_bytes(path, display)
-    if raw is None:
-        return None, problems
-    return decode(raw, display)
-
-
 def decode(raw: bytes, display: str) -> tuple[str | None, list[Problem]]:
     """A record file's bytes as text, refusing binary or undecodable files and hidden characters."""
     if b"\x00" in raw:
@@ -122,10 +114,10 @@ def parse(text: str, display: str) -> tuple[Located | None, list[Problem]]:
 
 
 def load_file(path: Path, display: str) -> tuple[Located | None, list[Problem]]:
-    text, problems = read_text(path, display)
-    if text is None:
+    raw, problems = read_bytes(path, display)
+    if raw is None:
         return None, problems
-    return parse(text, display)
+    return load_bytes(raw, display)
 
 
 def load_bytes(raw: bytes, display: str) -> tuple[Located | None, list[Problem]]:
@@ -193,7 +185,7 @@ class _Builder:
                 raise _Refused(line, f"cannot read value {node.value[:40]!r}: {exc}", _where(path)) from None
             finally:
                 _constructor.constructed_objects.pop(node, None)  # the shared constructor must not keep every node
-        # A double-quoted escape ("\u202e", "\a") puts a character in the value that read_text() never saw.
+        # A double-quoted escape ("\u202e", "\a") puts a character in the value that decode() never saw.
         bad = _FORBIDDEN_CHARS.search(value) if isinstance(value, str) else None
         if bad:
             raise _Refused(line, f"invisible or control character {_describe_char(bad.group())} is not allowed", _where(path))
