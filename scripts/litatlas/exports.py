@@ -121,7 +121,8 @@ def _cell(value: Any) -> str:
     if isinstance(value, bool):
         text = "true" if value else "false"
     elif isinstance(value, list):
-        text = LIST_SEPARATOR.join(str(v) for v in value)
+        # Lists of mappings (sources) are shown by their address.
+        text = LIST_SEPARATOR.join(str(v.get("url", "")) if isinstance(v, dict) else str(v) for v in value)
     else:
         text = str(value)
     return "'" + text if text.startswith(_FORMULA_START) else text

@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Callable, Iterable
+from urllib.parse import urlsplit
 
 import jinja2
 from markupsafe import Markup
@@ -393,6 +394,7 @@ class Renderer:
             citation=self.citation(record),
             cite=paper_citation(self, record),
             links=identifier_links(record),
+            sources=source_links(record),
             edit_url=self.atlas.settings.record_source_url(f"{record.id}{_suffix(record)}", edit=True),
             correction_url=self.atlas.settings.correction_url(record.id),
             source_url=self.atlas.settings.record_source_url(f"{record.id}{_suffix(record)}"),
@@ -509,6 +511,16 @@ def identifier_links(record: Record) -> list[tuple[str, str, str]]:
         links.append(("PMC", record["pmcid"], markup.pmc_url(record["pmcid"])))
     if record.get("url"):
         links.append(("Publisher page", "link", markup.url(record["url"])))
+    return links
+
+
+def source_links(record: Record) -> list[tuple[str, str, str]]:
+    """(host name, url, confirmed fields) of each page the record's facts were checked against."""
+    links = []
+    for source in record.get("sources") or []:
+        address = markup.url(source["url"])
+        host = urlsplit(source["url"]).hostname or source["url"]
+        links.append((host.removeprefix("www."), address, ", ".join(source.get("fields") or [])))
     return links
 
 

@@ -310,6 +310,17 @@ def _check_identifiers(record: Record, report: Any, today: dt.date) -> None:
     year = record.get("year")
     if isinstance(year, int) and not isinstance(year, bool) and not 1900 <= year <= today.year:
         report(("year",), f"{year} is outside 1900-{today.year}")
+    sources = record.get("sources")
+    known_fields = record_schema()["properties"]
+    for index, source in enumerate(sources if isinstance(sources, list) else []):
+        if not isinstance(source, dict):
+            continue
+        address = source.get("url")
+        if isinstance(address, str) and not URL.match(address):
+            report(("sources", index, "url"), "must be an http:// or https:// address with no spaces or quotes")
+        for position, name in enumerate(source.get("fields") or []):
+            if isinstance(name, str) and name not in known_fields:
+                report(("sources", index, "fields", position), _unknown_field(name, known_fields))
     if not doi and not pmid and not record.get("no_identifier_reason"):
         report((), "needs a doi or a pmid; if the paper has neither, say why in no_identifier_reason")
     added = record.get("added")
