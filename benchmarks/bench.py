@@ -2,7 +2,7 @@
 """litatlas benchmark (`make bench`): speed, size and memory at 100, 1,000 and 10,000 synthetic records.
 
 For every size N it generates schema-valid records (benchmarks/synthetic.py, fixed seed) into a throw-away
-project (a copy of mkdocs.yml, docs/, overrides/ and records/vocabulary.yml; nothing is written into the
+project (a copy of mkdocs.yml, docs/ and records/atlas.yml; nothing is written into the
 repository) and measures:
 
 * load + validate, and render, in this process (median of several runs; wall and CPU time);
@@ -57,7 +57,7 @@ sys.path.insert(0, str(HERE))
 
 import synthetic  # noqa: E402 - the sibling module
 
-from litatlas.project import read_config  # noqa: E402
+from litatlas.load.project import read_config  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -70,7 +70,7 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-PROJECT_PARTS = ("mkdocs.yml", "docs", "overrides", "CONTRIBUTING.md")
+PROJECT_PARTS = ("mkdocs.yml", "docs", "CONTRIBUTING.md")
 SEED = 20260
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 # Builds are timed as on a fresh clone: without litatlas' record cache (the in-process figures show both).
@@ -211,7 +211,7 @@ def make_project(dest: Path, records: list[tuple[str, dict[str, Any]]] | None) -
         shutil.copytree(ROOT / "records", records_dir)
     else:
         records_dir.mkdir()
-        shutil.copy2(ROOT / "records" / "vocabulary.yml", records_dir / "vocabulary.yml")
+        shutil.copy2(ROOT / "records" / "atlas.yml", records_dir / "atlas.yml")
         synthetic.write_records(records_dir, records)
     return dest
 
@@ -234,11 +234,11 @@ def bare_config(project: Path, docs_out: Path) -> Path:
 
 
 def in_process(project: Path, runs: int) -> dict[str, Any]:
-    from litatlas.atlas import load_atlas
-    from litatlas.problems import errors
-    from litatlas.project import load_settings
-    from litatlas.recordcache import CACHE_FOLDER
-    from litatlas.render import render_pages
+    from litatlas.load.atlas import load_atlas
+    from litatlas.load.project import load_settings
+    from litatlas.load.recordcache import CACHE_FOLDER
+    from litatlas.model.problems import errors
+    from litatlas.site.build import render_pages
 
     settings = load_settings(project)
     load_wall, load_cpu, render_wall, render_cpu = [], [], [], []
@@ -727,7 +727,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.keep:
         log(f"projects are kept in {scratch}")
     try:
-        vocabulary = ROOT / "records" / "vocabulary.yml"
+        vocabulary = ROOT / "records" / "atlas.yml"
         for n in sizes:
             results["sizes"][str(n)] = bench_size(n, args, scratch, vocabulary)
             _write(args.json, results)

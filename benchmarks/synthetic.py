@@ -274,7 +274,8 @@ class Generator:
         sources = _weighted(
             rng, self.ids["msc_sources"], _zipf_weights(len(self.ids["msc_sources"]), 1.2), rng.choice([1, 1, 1, 2])
         )
-        species = _weighted(rng, self.ids["species"], [8, 10, 2, 1], rng.choice([1, 2, 2]))
+        species_weights = ([8, 10, 2, 1] + [1] * len(self.ids["species"]))[: len(self.ids["species"])]
+        species = _weighted(rng, self.ids["species"], species_weights, rng.choice([1, 2, 2]))
         models = _weighted(rng, self.ids["models"], _zipf_weights(len(self.ids["models"]), 0.7), rng.choice([1, 1, 2, 2, 3]))
         topics, effect = self._classification(kind)
         mol_text = molecules[0] if molecules else rng.choice(COMMON_MOLECULES[:20])
@@ -408,9 +409,26 @@ def _slug(text: str) -> str:
     return "-".join(part for part in out.split("-") if part)[:12].strip("-") or "x"
 
 
+# Term lists the generator draws from, by the field of the atlas configuration that declares them.
+_FIELD_OF_LIST = {
+    "cancer_types": "cancer_types",
+    "msc_sources": "msc_source",
+    "species": "species",
+    "models": "models",
+    "payloads": "payload",
+    "routes": "route",
+    "timings": "timing",
+    "effects": "effect",
+}
+
+
 def load_vocabulary_data(path: Path) -> dict[str, Any]:
+    """The term lists of the atlas configuration at `path`, by list name."""
     with path.open(encoding="utf-8") as handle:
-        return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - safe loader
+        config = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - safe loader
+    fields = {field["id"]: field for field in config.get("fields", [])}
+    lists = {name: fields[field_id].get("terms", []) for name, field_id in _FIELD_OF_LIST.items() if field_id in fields}
+    return {**lists, "topics": config.get("topics", []), "publication_types": config.get("publication_types", [])}
 
 
 def generate(n: int, vocabulary_path: Path, seed: int = 20260) -> list[tuple[str, dict[str, Any]]]:

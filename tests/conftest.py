@@ -12,10 +12,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture
 def project_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the project (config, docs, records, theme overrides) to edit freely; cwd is inside it."""
+    """A copy of the project (config, docs, records, schema) to edit freely; cwd is inside it."""
     dest = tmp_path / "project"
     dest.mkdir()
-    for name in ("mkdocs.yml", "docs", "records", "overrides", "CONTRIBUTING.md", "CITATION.cff"):
+    for name in ("mkdocs.yml", "docs", "records", "schema", "CONTRIBUTING.md", "CITATION.cff"):
         src = ROOT / name
         if not src.exists():
             continue

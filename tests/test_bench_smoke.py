@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from litatlas.atlas import load_atlas
-from litatlas.pagefind_index import paper_record
-from litatlas.project import load_settings
-from litatlas.render import render_pages
-from litatlas.search import exclude_from_search
+from litatlas.load.atlas import load_atlas
+from litatlas.load.project import load_settings
+from litatlas.publish.pagefind import paper_record
+from litatlas.publish.searchrules import exclude_from_search
+from litatlas.site.build import render_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -26,20 +26,20 @@ N = 30
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     dest = tmp_path_factory.mktemp("bench") / "project"
     dest.mkdir()
-    for name in ("mkdocs.yml", "docs", "overrides"):
+    for name in ("mkdocs.yml", "docs"):
         src = ROOT / name
         if src.is_dir():
             shutil.copytree(src, dest / name)
         else:
             shutil.copy2(src, dest / name)
     (dest / "records").mkdir()
-    shutil.copy2(ROOT / "records" / "vocabulary.yml", dest / "records" / "vocabulary.yml")
-    synthetic.write_records(dest / "records", synthetic.generate(N, ROOT / "records" / "vocabulary.yml"))
+    shutil.copy2(ROOT / "records" / "atlas.yml", dest / "records" / "atlas.yml")
+    synthetic.write_records(dest / "records", synthetic.generate(N, ROOT / "records" / "atlas.yml"))
     return dest
 
 
 def test_generation_is_deterministic() -> None:
-    vocabulary = ROOT / "records" / "vocabulary.yml"
+    vocabulary = ROOT / "records" / "atlas.yml"
     assert synthetic.generate(5, vocabulary) == synthetic.generate(5, vocabulary)
     assert synthetic.generate(5, vocabulary, seed=1) != synthetic.generate(5, vocabulary, seed=2)
 
@@ -66,7 +66,7 @@ def test_search_front_matter_and_paper_entries(project: Path) -> None:
     assert pages["browse/all.md"].startswith("---\nsearch:\n  exclude: true\n---\n")
     assert not pages["index.md"].startswith("---")
     record = atlas.records[0]
-    entry = paper_record(record, f"papers/{record.id}/", atlas.vocabulary)
+    entry = paper_record(record, f"papers/{record.id}/", atlas.config)
     assert entry["url"] == f"/papers/{record.id}/"
     assert record.list("authors")[0] in entry["content"]
     assert len(entry["content"]) < 1500

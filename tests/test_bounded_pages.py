@@ -9,10 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from litatlas import evidence
-from litatlas.atlas import load_atlas
-from litatlas.project import load_settings
-from litatlas.render import ROWS_PER_PAGE, TOPIC_SECTION_ROWS, render_pages
+from litatlas.load.atlas import load_atlas
+from litatlas.load.project import load_settings
+from litatlas.site import routes
+from litatlas.site.build import render_pages
+from litatlas.site.pages import evidence
+from litatlas.site.pages.browse import ROWS_PER_PAGE
+from litatlas.site.pages.topics import TOPIC_SECTION_ROWS
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -27,12 +30,12 @@ ROW = re.compile(r"^\| \d+ \| \d{4} \| ", re.MULTILINE)
 def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     dest = tmp_path_factory.mktemp("bounded") / "project"
     dest.mkdir()
-    for name in ("mkdocs.yml", "docs", "overrides"):
+    for name in ("mkdocs.yml", "docs"):
         src = ROOT / name
         shutil.copytree(src, dest / name) if src.is_dir() else shutil.copy2(src, dest / name)
     (dest / "records").mkdir()
-    shutil.copy2(ROOT / "records" / "vocabulary.yml", dest / "records" / "vocabulary.yml")
-    synthetic.write_records(dest / "records", synthetic.generate(N, ROOT / "records" / "vocabulary.yml"))
+    shutil.copy2(ROOT / "records" / "atlas.yml", dest / "records" / "atlas.yml")
+    synthetic.write_records(dest / "records", synthetic.generate(N, ROOT / "records" / "atlas.yml"))
     atlas, problems = load_atlas(load_settings(dest))
     assert atlas is not None and not problems
     return render_pages(atlas)
@@ -56,11 +59,11 @@ def test_topic_sections_show_the_newest_papers_only(pages: dict[str, str]) -> No
 
 
 def test_the_conflicts_page_shows_a_fixed_number_of_papers_per_side(pages: dict[str, str]) -> None:
-    text = pages[evidence.CONFLICTS_PATH]
+    text = pages[routes.CONFLICTS]
     by_cancer, by_molecule = text.split("\n## By molecule")
     for part, limit in (
         (by_cancer, evidence.CONFLICT_PAPERS_PER_SIDE),
-        (by_molecule, evidence.CONFLICT_MOLECULE_PAPERS_PER_SIDE),
+        (by_molecule, evidence.CONFLICT_LIST_PAPERS_PER_SIDE),
     ):
         sides = re.findall(r'<ul class="la-papers">(.*?)</ul>', part)
         assert sides
@@ -68,6 +71,6 @@ def test_the_conflicts_page_shows_a_fixed_number_of_papers_per_side(pages: dict[
         assert max(counts) == limit  # at 1,200 records the busiest sides are full, and cut at the limit
         assert "All " in part and f"(newest {limit} shown)" in part
     molecules = re.findall(r"^### ", by_molecule, re.MULTILINE)
-    assert len(molecules) == evidence.CONFLICT_MOLECULE_LIMIT
+    assert len(molecules) == evidence.CONFLICT_LIST_LIMIT
     # Bounded by the vocabulary, not by the records: 27 cancer types and 12 molecules at most.
     assert len(text.encode("utf-8")) < 600_000

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from litatlas import charts
-from litatlas.atlas import load_atlas
-from litatlas.problems import errors
-from litatlas.project import load_settings
-from litatlas.render import Renderer
+from litatlas.load.atlas import load_atlas
+from litatlas.load.project import load_settings
+from litatlas.model.problems import errors
+from litatlas.site import charts
+from litatlas.site.build import render_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 SVG = "{http://www.w3.org/2000/svg}"
@@ -24,7 +24,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 def raw() -> list[dict]:
     records = []
     for path in sorted((ROOT / "records").glob("*.yml")):
-        if path.name != "vocabulary.yml":
+        if path.name != "atlas.yml":
             records.append(yaml.safe_load(path.read_text(encoding="utf-8")))
     for record in records:
         for key in ("cancer_types", "payload"):
@@ -37,7 +37,7 @@ def raw() -> list[dict]:
 def figures() -> dict[str, ET.Element]:
     atlas, problems = load_atlas(load_settings(ROOT))
     assert atlas is not None and not errors(problems)
-    page = Renderer(atlas).pages()["evidence/index.md"]
+    page = render_pages(atlas)["evidence/index.md"]
     found = {}
     for block in re.findall(r'<figure class="la-chart".*?</figure>', page, flags=re.S):
         figure = ET.fromstring(block)  # raises if the SVG is not well-formed XML
@@ -52,7 +52,7 @@ def svg_of(figure: ET.Element) -> ET.Element:
 
 
 def test_three_charts_with_title_desc_and_role(figures: dict[str, ET.Element]) -> None:
-    assert set(figures) == {"la-chart-years", "la-chart-cancers", "la-chart-payloads"}
+    assert set(figures) == {"la-chart-years", "la-chart-cancer-types", "la-chart-payloads"}
     for chart_id, figure in figures.items():
         svg = svg_of(figure)
         assert svg.get("role") == "img"
@@ -84,7 +84,7 @@ def test_papers_per_year_by_effect(figures: dict[str, ET.Element], raw: list[dic
 
 
 def test_papers_per_cancer_type(figures: dict[str, ET.Element], raw: list[dict]) -> None:
-    svg = svg_of(figures["la-chart-cancers"])
+    svg = svg_of(figures["la-chart-cancer-types"])
     bars = [node for node in svg.iter(f"{SVG}rect") if "la-bar" in (node.get("class") or "")]
     expected = Counter(c for r in raw for c in set(r["cancer_types"]))
     assert {b.get("data-id"): int(b.get("data-count")) for b in bars} == dict(expected)

@@ -25,11 +25,13 @@ from hypothesis import strategies as st
 from pybtex.database import parse_string
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
-from litatlas import citations
-from litatlas.atlas import Atlas, load_atlas
-from litatlas.project import load_settings
-from litatlas.records import Record
-from litatlas.render import Renderer
+from litatlas.load.atlas import load_atlas
+from litatlas.load.project import load_settings
+from litatlas.model.atlas import Atlas
+from litatlas.model.record import Record
+from litatlas.site import citations
+from litatlas.site.context import SiteContext
+from litatlas.site.pages.papers import paper_page
 
 ROOT = Path(__file__).resolve().parents[1]
 KARNOUB = "karnoub-2007-msc-ccl5-breast-metastasis"
@@ -346,12 +348,12 @@ def _strings(data: object) -> list[str]:
 
 
 @functools.lru_cache(maxsize=1)
-def bundled_renderer() -> Renderer:
-    return Renderer(bundled())
+def bundled_context() -> SiteContext:
+    return SiteContext(bundled())
 
 
 def _paper_html(rec: Record, atlas: Atlas | None = None) -> str:
-    page = (Renderer(atlas) if atlas else bundled_renderer()).paper_page(rec)
+    page = paper_page(SiteContext(atlas) if atlas else bundled_context(), rec)
     return markdown.markdown(page, extensions=MD_EXTENSIONS)
 
 
@@ -407,7 +409,7 @@ def test_hostile_record_text_stays_data_in_the_paper_page() -> None:
         doi='10.1234/"><script>alert(3)</script>',
         pmid="31000099",
     )
-    hostile = Atlas(atlas.settings, atlas.vocabulary, [*atlas.records, evil], atlas.intros)
+    hostile = Atlas(atlas.settings, atlas.config, [*atlas.records, evil], atlas.intros)
     page_html = _paper_html(evil, hostile)
     reader = read_html(page_html)
     assert [attrs.get("type") for attrs, _text in reader.scripts] == ["application/ld+json"]
@@ -419,7 +421,7 @@ def test_hostile_record_text_stays_data_in_the_paper_page() -> None:
 
 def test_copy_button_and_bibtex_block_on_the_paper_page() -> None:
     rec = record()
-    page = bundled_renderer().paper_page(rec)
+    page = paper_page(bundled_context(), rec)
     assert (
         '<button type="button" class="md-button la-copy" data-la-copy="bibtex" style="display: none">Copy BibTeX</button>' in page
     )

@@ -53,7 +53,7 @@ def test_validate_reports_every_problem_with_path_and_line(project_copy: Path, c
         for line in out
     )
     assert any("needs a doi or a pmid" in line for line in out)
-    assert out[-1].startswith("4 errors in 1 record")
+    assert out[-1].startswith("4 errors in 1 file")
 
 
 def test_build_writes_pages_outside_docs_and_records(project_copy: Path, tmp_path: Path) -> None:

@@ -21,11 +21,11 @@ from pathlib import Path
 
 import pytest
 
-from litatlas.pagefind_index import read_fragments
+from litatlas.publish.pagefind import read_fragments
 
 ROOT = Path(__file__).resolve().parents[1]
 # What the site is built from; the root's CONTRIBUTING.md becomes the Contribute page when it exists.
-PROJECT_PARTS = ("mkdocs.yml", "docs", "records", "overrides", "CONTRIBUTING.md")
+PROJECT_PARTS = ("mkdocs.yml", "docs", "records", "schema", "CONTRIBUTING.md")
 KARNOUB = "karnoub-2007-msc-ccl5-breast-metastasis"
 TOPICS = ["tumour-promotion", "tumour-inhibition", "delivery-vectors", "tropism-homing", "reviews-trials"]
 BROWSE = ["cancer-types", "molecules", "msc-sources", "years", "all"]
@@ -250,9 +250,9 @@ def wait_for(condition: Callable[[], bool], timeout: float, what: str, server: s
 
 def small_project(dest: Path, records: tuple[str, ...] = (KARNOUB,)) -> Path:
     """A copy of the project with the vocabulary and only a few records: builds in a fraction of the time."""
-    project = copy_project(dest, ("mkdocs.yml", "docs", "overrides", "CONTRIBUTING.md"))
+    project = copy_project(dest, ("mkdocs.yml", "docs", "CONTRIBUTING.md"))
     (project / "records").mkdir()
-    shutil.copy2(ROOT / "records" / "vocabulary.yml", project / "records" / "vocabulary.yml")
+    shutil.copy2(ROOT / "records" / "atlas.yml", project / "records" / "atlas.yml")
     for record_id in records:
         shutil.copy2(ROOT / "records" / f"{record_id}.yml", project / "records" / f"{record_id}.yml")
     return project

@@ -18,15 +18,16 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 import yaml
 
-from litatlas import filtering, markup
-from litatlas.atlas import load_atlas
 from litatlas.cli import main
-from litatlas.problems import errors
-from litatlas.project import load_settings
-from litatlas.render import Renderer
+from litatlas.load.atlas import load_atlas
+from litatlas.load.project import load_settings
+from litatlas.model import text as markup
+from litatlas.model.problems import errors
+from litatlas.site import routes
+from litatlas.site.build import render_pages
+from litatlas.site.pages import evidence
 
 ROOT = Path(__file__).resolve().parents[1]
-PARAM_FIELDS = dict(filtering.PARAMS)
 
 
 # ----- the records, read independently
@@ -42,7 +43,7 @@ def _as_list(value: object) -> list[str]:
 def raw() -> list[dict]:
     records = []
     for path in sorted((ROOT / "records").glob("*.yml")):
-        if path.name == "vocabulary.yml":
+        if path.name == "atlas.yml":
             continue
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         data["id"] = path.stem
@@ -54,22 +55,32 @@ def raw() -> list[dict]:
 
 @pytest.fixture(scope="module")
 def vocab() -> dict:
-    return yaml.safe_load((ROOT / "records" / "vocabulary.yml").read_text(encoding="utf-8"))
+    return yaml.safe_load((ROOT / "records" / "atlas.yml").read_text(encoding="utf-8"))
 
 
-def labels(vocab: dict, name: str) -> dict[str, str]:
-    return {term["id"]: term["label"] for term in vocab[name]}
+def field_of(vocab: dict, field_id: str) -> dict:
+    return next(field for field in vocab["fields"] if field["id"] == field_id)
+
+
+def labels(vocab: dict, field_id: str) -> dict[str, str]:
+    return {term["id"]: term["label"] for term in field_of(vocab, field_id)["terms"]}
 
 
 def polarity(vocab: dict, wanted: str) -> set[str]:
-    return {term["id"] for term in vocab["effects"] if term.get("polarity") == wanted}
+    return {term["id"] for term in field_of(vocab, "effect")["terms"] if term.get("polarity") == wanted}
+
+
+@pytest.fixture(scope="module")
+def param_fields(vocab: dict) -> dict[str, str]:
+    """URL parameter -> record field, as the configuration declares them (topics: 'topic')."""
+    return {"topic": "topics", **{f["filter"]: f["id"] for f in vocab["fields"] if f.get("filter")}}
 
 
 @pytest.fixture(scope="module")
 def pages() -> dict[str, str]:
     atlas, problems = load_atlas(load_settings(ROOT))
     assert atlas is not None and not errors(problems), "\n".join(map(str, errors(problems)))
-    return Renderer(atlas).pages()
+    return render_pages(atlas)
 
 
 @pytest.fixture(scope="module")
@@ -160,13 +171,24 @@ def number(cell: dict) -> int:
 # ----- the matrix of cancer types and effects
 
 
-def test_effect_matrix_matches_records_and_stats(pages: dict[str, str], raw: list[dict], vocab: dict, stats_json: dict) -> None:
-    table = tables_of(pages["evidence/index.md"])["la-effect-matrix-table"]
-    cancer_labels, effect_labels = labels(vocab, "cancer_types"), labels(vocab, "effects")
+@pytest.mark.parametrize(
+    ("rows", "none_label", "stats_section"),
+    [
+        ("cancer_types", "No cancer type recorded", "Cancer types"),
+        ("msc_source", "No MSC source recorded", "MSC sources"),
+        ("models", "No model recorded", "Models"),
+    ],
+)
+def test_effect_matrices_match_records_and_stats(
+    pages: dict[str, str], raw: list[dict], vocab: dict, stats_json: dict, rows: str, none_label: str, stats_section: str
+) -> None:
+    """Cancer type x effect, MSC source x effect and model x effect: every cell counted again from the YAML."""
+    table = tables_of(pages["evidence/index.md"])[f"la-matrix-{rows.replace('_', '-')}-effect-table"]
+    row_labels, effect_labels = labels(vocab, rows), labels(vocab, "effect")
     expected: Counter[tuple[str, str]] = Counter()
     for record in raw:
-        for cancer in set(record["cancer_types"]) or {"(none)"}:
-            expected[(cancer_labels.get(cancer, "No cancer type recorded"), effect_labels[record["effect"]])] += 1
+        for value in set(record[rows]) or {"(none)"}:
+            expected[(row_labels.get(value, none_label), effect_labels[record["effect"]])] += 1
     cells = grid(table)
     seen = set()
     for row_label, row in cells.items():
@@ -175,12 +197,12 @@ def test_effect_matrix_matches_records_and_stats(pages: dict[str, str], raw: lis
                 continue
             assert number(cell) == expected[(row_label, column)], (row_label, column)
             seen.add((row_label, column))
-    assert {key for key, n in expected.items() if n} <= seen, "a cancer type with papers is missing from the matrix"
+    assert {key for key, n in expected.items() if n} <= seen, "a value with papers is missing from the matrix"
 
-    # Row totals are `litatlas stats` cancer-type counts; the last row is its effect counts and the total.
-    for label, count in stats_json["Cancer types"].items():
+    # Row totals are `litatlas stats` counts; the last row is its effect counts and the total.
+    for label, count in stats_json[stats_section].items():
         assert number(cells[label]["All papers"]) == count, label
-    assert set(stats_json["Cancer types"]) == set(cells) - {"No cancer type recorded"}
+    assert set(stats_json[stats_section]) == set(cells) - {none_label}
     foot = grid(table, "foot")["All papers"]
     for label, count in stats_json["Effects"].items():
         assert number(foot[label]) == count, label
@@ -188,8 +210,8 @@ def test_effect_matrix_matches_records_and_stats(pages: dict[str, str], raw: lis
 
 
 def test_payload_matrix_matches_records(pages: dict[str, str], raw: list[dict], vocab: dict) -> None:
-    table = tables_of(pages["evidence/index.md"])["la-payload-matrix-table"]
-    cancer_labels, payload_labels = labels(vocab, "cancer_types"), labels(vocab, "payloads")
+    table = tables_of(pages["evidence/index.md"])["la-matrix-cancer-types-payload-table"]
+    cancer_labels, payload_labels = labels(vocab, "cancer_types"), labels(vocab, "payload")
     expected: Counter[tuple[str, str]] = Counter()
     totals: Counter[str] = Counter()
     for record in raw:
@@ -207,7 +229,7 @@ def test_payload_matrix_matches_records(pages: dict[str, str], raw: list[dict], 
 
 
 def test_balance_per_cancer_type_and_molecule(pages: dict[str, str], raw: list[dict], vocab: dict) -> None:
-    pro, anti = polarity(vocab, "friend-of-tumour"), polarity(vocab, "enemy-of-tumour")
+    pro, anti = polarity(vocab, "pro"), polarity(vocab, "anti")
     tables = tables_of(pages["evidence/index.md"])
     cancer_labels = labels(vocab, "cancer_types")
     cells = grid(tables["la-balance-cancer-table"])
@@ -250,13 +272,13 @@ def test_tables_are_accessible(pages: dict[str, str]) -> None:
 # ----- links
 
 
-def _apply(query: dict[str, str], raw: list[dict]) -> list[dict]:
+def _apply(query: dict[str, str], raw: list[dict], param_fields: dict[str, str]) -> list[dict]:
     """The filter of a link, applied here to the raw records (the browser's rules: AND of exact values)."""
     found = []
     for record in raw:
         ok = True
         for param, value in query.items():
-            field = PARAM_FIELDS[param]
+            field = param_fields[param]
             if field == "effect":
                 ok &= record["effect"] == value
             elif field == "molecules":
@@ -268,18 +290,22 @@ def _apply(query: dict[str, str], raw: list[dict]) -> list[dict]:
     return found
 
 
-def test_every_number_links_to_a_filter_that_finds_it(pages: dict[str, str], raw: list[dict], vocab: dict) -> None:
+def test_every_number_links_to_a_filter_that_finds_it(
+    pages: dict[str, str], raw: list[dict], vocab: dict, param_fields: dict[str, str]
+) -> None:
     allowed_values = {
         "cancer": set(labels(vocab, "cancer_types")),
-        "effect": set(labels(vocab, "effects")),
-        "payload": set(labels(vocab, "payloads")),
+        "effect": set(labels(vocab, "effect")),
+        "payload": set(labels(vocab, "payload")),
+        "source": set(labels(vocab, "msc_source")),
+        "model": set(labels(vocab, "models")),
         "molecule": {markup.slug(m) for r in raw for m in r["molecules"]},
     }
     checked = 0
     for table_id, table in tables_of(pages["evidence/index.md"]).items():
         for row in table["body"] + table["foot"]:
             for cell in row[1:]:
-                if table_id != "la-effect-matrix-table" and table_id != "la-payload-matrix-table" and not cell["hrefs"]:
+                if not table_id.startswith("la-matrix-") and not cell["hrefs"]:
                     continue
                 if not cell["text"].isdigit():
                     continue
@@ -287,8 +313,8 @@ def test_every_number_links_to_a_filter_that_finds_it(pages: dict[str, str], raw
                 if count == 0:
                     assert not cell["hrefs"], "zero cells are not links"
                     continue
-                if row[0]["text"] == "No cancer type recorded":
-                    continue  # no filter selects "no cancer type"; the number is plain text
+                if row[0]["text"].startswith("No ") and row[0]["text"].endswith(" recorded"):
+                    continue  # no filter selects "no value"; the number is plain text
                 assert len(cell["hrefs"]) == 1, (table_id, row[0]["text"])
                 parts = urlsplit(cell["hrefs"][0])
                 assert parts.path == "../browse/all/" and not parts.scheme and not parts.netloc and not parts.fragment
@@ -296,7 +322,7 @@ def test_every_number_links_to_a_filter_that_finds_it(pages: dict[str, str], raw
                 assert len(query) == len(parse_qsl(parts.query)), "each parameter once"
                 for param, value in query.items():
                     assert param in allowed_values and value in allowed_values[param], (param, value)
-                assert len(_apply(query, raw)) == count, cell["hrefs"][0]
+                assert len(_apply(query, raw, param_fields)) == count, cell["hrefs"][0]
                 assert cell["aria"][0].startswith(f"{count} paper"), "the link says what it counts"
                 checked += 1
     assert checked > 50
@@ -309,7 +335,7 @@ def test_plain_links_point_at_generated_pages(pages: dict[str, str]) -> None:
         parser.feed(pages[page])
         hrefs = [href for href in _all_hrefs(pages[page]) if "?" not in href and not href.startswith("#")]
         assert hrefs
-        here = filtering.page_url(page)
+        here = routes.page_url(page)
         for href in hrefs:
             target = urlsplit(href).path
             assert target.endswith("/"), href
@@ -340,25 +366,32 @@ def _resolve(here_url: str, target: str) -> str:
 
 
 def test_page_urls_follow_mkdocs() -> None:
-    assert filtering.page_url("browse/all.md") == "browse/all/"
-    assert filtering.page_url("evidence/index.md") == "evidence/"
-    assert filtering.page_url("index.md") == ""
-    assert filtering.href("evidence/index.md", "browse/all.md") == "../browse/all/"
-    assert filtering.href("evidence/conflicts.md", "papers/x.md") == "../../papers/x/"
-    assert filtering.href("evidence/conflicts.md", "index.md") == "../../"
-    assert filtering.href("evidence/index.md", "evidence/conflicts.md#cancer-breast") == "conflicts/#cancer-breast"
-    assert filtering.href("evidence/conflicts.md", "papers/x.md", directory_urls=False) == "../papers/x.html"
-    assert filtering.href("evidence/index.md", "browse/all.md", directory_urls=False) == "../browse/all.html"
-    assert filtering.filter_query(effect="promotes", cancer_types="breast") == "?cancer=breast&effect=promotes"
+    assert routes.page_url("browse/all.md") == "browse/all/"
+    assert routes.page_url("evidence/index.md") == "evidence/"
+    assert routes.page_url("index.md") == ""
+    assert routes.href("evidence/index.md", "browse/all.md") == "../browse/all/"
+    assert routes.href("evidence/conflicts.md", "papers/x.md") == "../../papers/x/"
+    assert routes.href("evidence/conflicts.md", "index.md") == "../../"
+    assert routes.href("evidence/index.md", "evidence/conflicts.md#cancer-breast") == "conflicts/#cancer-breast"
+    assert routes.href("evidence/conflicts.md", "papers/x.md", directory_urls=False) == "../papers/x.html"
+    assert routes.href("evidence/index.md", "browse/all.md", directory_urls=False) == "../browse/all.html"
+
+
+def test_filter_links_follow_the_configured_parameters() -> None:
+    atlas, _ = load_atlas(load_settings(ROOT))
+    filters = routes.Filters(atlas.config)
+    # The verdict first, then the topics, then the other fields in the order the configuration declares them.
+    assert filters.query(cancer_types="breast", effect="promotes") == "?effect=promotes&cancer=breast"
+    assert filters.query(molecule="ccl5", topics="growth", text="x y") == "?topic=growth&molecule=ccl5&text=x+y"
     with pytest.raises(ValueError):
-        filtering.filter_query(colour="red")
+        filters.query(colour="red")
 
 
 # ----- conflicting evidence
 
 
 def test_conflicts_list_only_both_sided_cancer_types_and_molecules(pages: dict[str, str], raw: list[dict], vocab: dict) -> None:
-    pro, anti = polarity(vocab, "friend-of-tumour"), polarity(vocab, "enemy-of-tumour")
+    pro, anti = polarity(vocab, "pro"), polarity(vocab, "anti")
     text = pages["evidence/conflicts.md"]
     anchors = [line.rsplit("{ #", 1)[1].rstrip(" }") for line in text.splitlines() if line.startswith("### ") and "{ #" in line]
     cancers = [a.removeprefix("cancer-") for a in anchors if a.startswith("cancer-")]
@@ -377,7 +410,7 @@ def test_conflicts_list_only_both_sided_cancer_types_and_molecules(pages: dict[s
     assert cancers, "the bundled records disagree on at least one cancer type"
     expected_molecules = both_sided(lambda r: {markup.slug(m) for m in r["molecules"]})
     assert set(molecules) <= expected_molecules
-    assert len(molecules) == min(len(expected_molecules), 20)
+    assert len(molecules) == min(len(expected_molecules), evidence.CONFLICT_LIST_LIMIT)
 
 
 def test_conflicts_show_both_sides_with_context(pages: dict[str, str], raw: list[dict], vocab: dict) -> None:
@@ -388,7 +421,7 @@ def test_conflicts_show_both_sides_with_context(pages: dict[str, str], raw: list
         assert "Experimental context of the two sides" in block
     # Every paper shows its context, with labels from the vocabulary ("not recorded" where the record is silent).
     by_id = {r["id"]: r for r in raw}
-    route_labels, timing_labels = labels(vocab, "routes"), labels(vocab, "timings")
+    route_labels, timing_labels = labels(vocab, "route"), labels(vocab, "timing")
     items = re.findall(r'<li><a href="\.\./\.\./papers/([^/"]+)/">.*?</li>', text)
     assert items
     for paper_id, item in zip(items, re.findall(r"<li><a href=.*?</li>", text)):

@@ -22,8 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from litatlas.cli import main
-from litatlas.validate import validate_files
-from litatlas.vocabulary import Vocabulary, load_vocabulary
+from litatlas.load.configfile import load_config
+from litatlas.load.validate import Checker, validate_files
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = Path(__file__).parent / "examples"
@@ -56,7 +56,7 @@ def make_project(dest: Path) -> Path:
     """The smallest project the CLI runs in: mkdocs.yml and the vocabulary, with an empty records folder."""
     (dest / "records").mkdir(parents=True)
     shutil.copy2(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
-    shutil.copy2(ROOT / "records" / "vocabulary.yml", dest / "records" / "vocabulary.yml")
+    shutil.copy2(ROOT / "records" / "atlas.yml", dest / "records" / "atlas.yml")
     return dest
 
 
@@ -184,19 +184,19 @@ _CONTENT = st.one_of(st.binary(max_size=200), st.text(max_size=200).map(lambda s
 
 
 @pytest.fixture(scope="module")
-def vocabulary() -> Vocabulary:
-    loaded, problems = load_vocabulary(ROOT / "records" / "vocabulary.yml", "records/vocabulary.yml")
+def checker() -> Checker:
+    loaded, problems = load_config(ROOT / "records" / "atlas.yml", "records/atlas.yml")
     assert loaded is not None, problems
-    return loaded
+    return Checker(loaded)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(content=_CONTENT)
-def test_any_file_content_gives_one_line_problems(tmp_path: Path, vocabulary: Vocabulary, content: bytes) -> None:
+def test_any_file_content_gives_one_line_problems(tmp_path: Path, checker: Checker, content: bytes) -> None:
     path = tmp_path / "records" / "fuzzed-record.yml"
     path.parent.mkdir(exist_ok=True)
     path.write_bytes(content)
-    _, problems = validate_files([path], vocabulary, tmp_path)
+    _, problems = validate_files([path], checker, tmp_path)
     for problem in problems:
         line = str(problem)
         assert "\n" not in line and "\r" not in line, line

@@ -26,12 +26,15 @@ from citeproc.source.json import CiteProcJSON
 from pybtex.database import parse_string
 
 import litatlas
-from litatlas import citations, exports
-from litatlas.atlas import Atlas, load_atlas
 from litatlas.cli import main
-from litatlas.project import load_settings, read_config
-from litatlas.records import Record
-from litatlas.render import Renderer
+from litatlas.load.atlas import load_atlas
+from litatlas.load.project import load_settings, read_config
+from litatlas.model.atlas import Atlas
+from litatlas.model.record import Record
+from litatlas.site import citations, routes
+from litatlas.site.build import render_pages
+from litatlas.site.context import SiteContext
+from litatlas.site.pages import downloads as exports
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
@@ -47,7 +50,7 @@ def bundled() -> Atlas:
 
 @functools.lru_cache(maxsize=1)
 def built() -> dict[str, str]:
-    return exports.build(Renderer(bundled()))
+    return render_pages(bundled())
 
 
 @functools.lru_cache(maxsize=1)
@@ -69,8 +72,8 @@ def test_every_file_is_there() -> None:
         assert f"downloads/{name}" in files
     for rec in bundled().records:
         assert f"papers/{rec.id}.bib" in files and f"papers/{rec.id}.ris" in files
-    assert exports.DOWNLOADS_PAGE in files
-    assert "navigator.clipboard" in files[exports.CITE_SCRIPT]
+    assert routes.DOWNLOADS in files
+    assert "navigator.clipboard" in files[routes.CITE_SCRIPT]
 
 
 # ----- BibTeX
@@ -195,7 +198,8 @@ def test_atlas_csv_has_a_row_per_record_with_its_fields() -> None:
     for row, rec in zip(rows, bundled().records):
         assert row["id"] == rec.id
         for name, value in rec.data.items():
-            expected = exports.LIST_SEPARATOR.join(map(str, value)) if isinstance(value, list) else str(value)
+            items = [item["url"] if isinstance(item, dict) else item for item in value] if isinstance(value, list) else None
+            expected = exports.LIST_SEPARATOR.join(map(str, items)) if items is not None else str(value)
             if isinstance(value, bool):
                 expected = "true" if value else "false"
             assert _uncell(row[name]) == expected, name
@@ -206,7 +210,7 @@ def test_csv_cells_that_look_like_formulas_are_defused() -> None:
     rec = Record(
         "made-2020-formula", "made-2020-formula.yml", {**atlas.records[0].data, "title": '=HYPERLINK("x")', "notes": "+1"}
     )
-    text = exports.atlas_csv([rec], {rec.id: "made2020formula"})
+    text = exports.atlas_csv(SiteContext(replace(atlas, records=[rec])))
     [row] = list(csv.DictReader(io.StringIO(text, newline="")))
     assert row["title"] == '\'=HYPERLINK("x")' and row["notes"] == "'+1"
 
@@ -241,7 +245,7 @@ def test_citation_cff_agrees_with_the_package_and_the_site() -> None:
 
 
 def test_downloads_page_links_every_file_with_its_size_and_count() -> None:
-    page = built()[exports.DOWNLOADS_PAGE]
+    page = built()[routes.DOWNLOADS]
     total = len(bundled().records)
     for name in exports.ATLAS_FILES:
         row = next(line for line in page.splitlines() if line.startswith(f"| [{name}]({name})"))
@@ -251,7 +255,7 @@ def test_downloads_page_links_every_file_with_its_size_and_count() -> None:
 
 
 def test_how_to_cite_matches_citation_cff() -> None:
-    page = re.sub(r"&#(\d+);", lambda m: chr(int(m.group(1))), built()[exports.DOWNLOADS_PAGE])
+    page = re.sub(r"&#(\d+);", lambda m: chr(int(m.group(1))), built()[routes.DOWNLOADS])
     cff = _cff()
     cite = page.split("## How to cite", 1)[1]
     newest = max(r.added for r in bundled().records)
@@ -281,9 +285,9 @@ def test_the_site_builds_with_the_cli(project_copy: Path, tmp_path: Path) -> Non
 
 def test_site_address_follows_use_directory_urls() -> None:
     settings = bundled().settings
-    assert exports.site_address(settings, "papers/x.md") == "https://litatlas.github.io/msc-cancer-atlas/papers/x/"
-    assert exports.site_address(settings, "new/index.md") == "https://litatlas.github.io/msc-cancer-atlas/new/"
-    assert exports.site_address(settings, "feeds/atlas.xml") == "https://litatlas.github.io/msc-cancer-atlas/feeds/atlas.xml"
+    assert routes.site_address(settings, "papers/x.md") == "https://litatlas.github.io/msc-cancer-atlas/papers/x/"
+    assert routes.site_address(settings, "new/index.md") == "https://litatlas.github.io/msc-cancer-atlas/new/"
+    assert routes.site_address(settings, "feeds/atlas.xml") == "https://litatlas.github.io/msc-cancer-atlas/feeds/atlas.xml"
     flat = replace(settings, use_directory_urls=False)
-    assert exports.site_address(flat, "papers/x.md") == "https://litatlas.github.io/msc-cancer-atlas/papers/x.html"
-    assert exports.site_address(replace(settings, site_url=""), "papers/x.md") == ""
+    assert routes.site_address(flat, "papers/x.md") == "https://litatlas.github.io/msc-cancer-atlas/papers/x.html"
+    assert routes.site_address(replace(settings, site_url=""), "papers/x.md") == ""

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from litatlas.fastschema import compile_schema
-from litatlas.validate import _schema_precheck, _schema_validator, record_schema
+from litatlas.load.configfile import load_config
+from litatlas.load.fastschema import compile_schema
+from litatlas.load.validate import Checker
 
-SCHEMA = record_schema()
+ROOT = Path(__file__).resolve().parents[1]
+CHECKER = Checker(load_config(ROOT / "records" / "atlas.yml", "records/atlas.yml")[0])
+SCHEMA = CHECKER.schema
 FIELDS = list(SCHEMA["properties"])
 
 scalars = st.one_of(
@@ -36,14 +41,14 @@ valid_base = {
 @settings(max_examples=400, deadline=None)
 @given(records)
 def test_precheck_agrees_with_jsonschema(instance: dict) -> None:
-    assert _schema_precheck()(instance) == _schema_validator().is_valid(instance)
+    assert CHECKER.precheck(instance) == CHECKER.validator.is_valid(instance)
 
 
 @settings(max_examples=400, deadline=None)
 @given(st.dictionaries(st.sampled_from(FIELDS), values, max_size=6))
 def test_precheck_agrees_on_nearly_valid_records(changes: dict) -> None:
     instance = {**valid_base, **changes}
-    assert _schema_precheck()(instance) == _schema_validator().is_valid(instance)
+    assert CHECKER.precheck(instance) == CHECKER.validator.is_valid(instance)
 
 
 def test_unknown_keywords_fall_back_to_jsonschema() -> None:

@@ -11,11 +11,13 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from litatlas import feeds
-from litatlas.atlas import Atlas, load_atlas
-from litatlas.project import load_settings
-from litatlas.records import Record
-from litatlas.render import Renderer
+from litatlas.load.atlas import load_atlas
+from litatlas.load.project import load_settings
+from litatlas.model.atlas import Atlas
+from litatlas.model.record import Record
+from litatlas.site import routes
+from litatlas.site.context import SiteContext
+from litatlas.site.pages import feeds, home
 
 ROOT = Path(__file__).resolve().parents[1]
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -32,7 +34,7 @@ def bundled() -> Atlas:
 
 @functools.lru_cache(maxsize=1)
 def built() -> dict[str, str]:
-    return feeds.build(Renderer(bundled()))
+    return feeds.build(SiteContext(bundled()))
 
 
 def made(n: int, added: str, **data: object) -> Record:
@@ -46,7 +48,7 @@ def made(n: int, added: str, **data: object) -> Record:
 
 def atlas_with(records: list[Record], **settings: object) -> Atlas:
     atlas = bundled()
-    return Atlas(replace(atlas.settings, **settings), atlas.vocabulary, records, atlas.intros)
+    return Atlas(replace(atlas.settings, **settings), atlas.config, records, atlas.intros)
 
 
 def check_atom(text: str) -> ET.Element:
@@ -75,7 +77,7 @@ def check_atom(text: str) -> ET.Element:
 
 
 def test_atlas_feed_is_valid_atom_with_the_newest_records() -> None:
-    text = built()[feeds.ATLAS_FEED]
+    text = built()[routes.ATLAS_FEED]
     root = check_atom(text)
     newest = feeds.newest_first(bundled().records)[: feeds.FEED_LIMIT]
     entries = root.findall(f"{ATOM}entry")
@@ -90,10 +92,10 @@ def test_atlas_feed_is_valid_atom_with_the_newest_records() -> None:
         assert rec["summary"].split()[0] in (entry.findtext(f"{ATOM}summary") or "")
 
 
-@pytest.mark.parametrize("topic", [t.id for t in load_atlas(load_settings(ROOT))[0].vocabulary.topics])
+@pytest.mark.parametrize("topic", [t.id for t in load_atlas(load_settings(ROOT))[0].config.topics])
 def test_each_headline_topic_has_a_valid_feed_of_its_records(topic: str) -> None:
-    renderer = Renderer(bundled())
-    root = check_atom(built()[feeds.feed_path(topic)])
+    renderer = SiteContext(bundled())
+    root = check_atom(built()[routes.feed(topic)])
     expected = feeds.newest_first(renderer.by_headline[topic])[: feeds.FEED_LIMIT]
     hrefs = [e.find(f"{ATOM}link[@rel='alternate']").get("href") for e in root.findall(f"{ATOM}entry")]
     assert hrefs == [f"{SITE}papers/{r.id}/" for r in expected]
@@ -103,8 +105,8 @@ def test_each_headline_topic_has_a_valid_feed_of_its_records(topic: str) -> None
 
 def test_feeds_are_newest_first_and_bounded() -> None:
     records = [made(n, f"2026-{1 + n % 12:02d}-{1 + n % 28:02d}") for n in range(feeds.FEED_LIMIT + 20)]
-    files = feeds.build(Renderer(atlas_with(records)))
-    root = check_atom(files[feeds.ATLAS_FEED])
+    files = feeds.build(SiteContext(atlas_with(records)))
+    root = check_atom(files[routes.ATLAS_FEED])
     updated = [e.findtext(f"{ATOM}updated") for e in root.findall(f"{ATOM}entry")]
     assert len(updated) == feeds.FEED_LIMIT
     assert updated == sorted(updated, reverse=True)
@@ -114,7 +116,7 @@ def test_feeds_are_newest_first_and_bounded() -> None:
 def test_hostile_text_stays_text_in_the_feed() -> None:
     title = 'A <b>bold</b> & "quoted" ]]> title\x85with a next-line \x07bell'
     rec = made(1, "2026-03-01", title=title, summary="<script>alert(1)</script> & more text here.")
-    text = feeds.build(Renderer(atlas_with([rec])))[feeds.ATLAS_FEED]
+    text = feeds.build(SiteContext(atlas_with([rec])))[routes.ATLAS_FEED]
     root = check_atom(text)
     entry = root.find(f"{ATOM}entry")
     assert entry.findtext(f"{ATOM}title") == 'A <b>bold</b> & "quoted" ]]> title with a next-line bell'
@@ -123,8 +125,8 @@ def test_hostile_text_stays_text_in_the_feed() -> None:
 
 
 def test_without_site_url_ids_are_urns_and_links_relative() -> None:
-    files = feeds.build(Renderer(atlas_with([made(1, "2026-03-01")], site_url="")))
-    root = check_atom(files[feeds.ATLAS_FEED])
+    files = feeds.build(SiteContext(atlas_with([made(1, "2026-03-01")], site_url="")))
+    root = check_atom(files[routes.ATLAS_FEED])
     entry = root.find(f"{ATOM}entry")
     assert entry.findtext(f"{ATOM}id") == "urn:litatlas:msc-cancer-atlas:made-2020-paper-1"
     assert entry.find(f"{ATOM}link[@rel='alternate']").get("href") == "../papers/made-2020-paper-1/"
@@ -132,8 +134,8 @@ def test_without_site_url_ids_are_urns_and_links_relative() -> None:
 
 
 def test_empty_topic_feed_is_still_valid() -> None:
-    files = feeds.build(Renderer(atlas_with([made(1, "2026-03-01")])))
-    root = check_atom(files[feeds.feed_path("delivery-vectors")])
+    files = feeds.build(SiteContext(atlas_with([made(1, "2026-03-01")])))
+    root = check_atom(files[routes.feed("delivery-vectors")])
     assert root.findall(f"{ATOM}entry") == []
     assert root.findtext(f"{ATOM}updated") == "2026-03-01T00:00:00Z"
 
@@ -143,7 +145,7 @@ def test_empty_topic_feed_is_still_valid() -> None:
 
 def test_whats_new_groups_records_by_added_date_newest_first() -> None:
     records = [made(1, "2026-01-05"), made(2, "2026-03-01"), made(3, "2026-01-05"), made(4, "2025-12-31")]
-    page = feeds.build(Renderer(atlas_with(records)))[feeds.NEW_PAGE]
+    page = feeds.build(SiteContext(atlas_with(records)))[routes.NEW]
     headings = re.findall(r"^## Added (.+) \{ #(added-[\d-]+) \}$", page, flags=re.M)
     assert headings == [
         ("1 March 2026", "added-2026-03-01"),
@@ -157,19 +159,19 @@ def test_whats_new_groups_records_by_added_date_newest_first() -> None:
 
 
 def test_whats_new_lists_every_bundled_record_once_and_starts_with_the_home_page_five() -> None:
-    renderer = Renderer(bundled())
-    page = built()[feeds.NEW_PAGE]
+    renderer = SiteContext(bundled())
+    page = built()[routes.NEW]
     listed = re.findall(r"\(\.\./papers/([a-z0-9-]+)\.md\)", page)
     assert sorted(listed) == sorted(r.id for r in bundled().records)
-    home = renderer.home()
-    newest_on_home = re.findall(r"\(papers/([a-z0-9-]+)\.md\)", home.split("## Newest additions", 1)[1])
+    home_page = home.build(renderer)[routes.HOME]
+    newest_on_home = re.findall(r"\(papers/([a-z0-9-]+)\.md\)", home_page.split("## Newest additions", 1)[1])
     assert listed[:5] == newest_on_home[:5]
-    assert "[What&#39;s new](new/index.md)" in home and "(feeds/atlas.xml)" in home
+    assert "[What&#39;s new](new/index.md)" in home_page and "(feeds/atlas.xml)" in home_page
 
 
 def test_whats_new_is_bounded_for_big_atlases() -> None:
     records = [made(n, "2026-01-01") for n in range(feeds.NEW_PAGE_LIMIT + 5)]
-    page = feeds.build(Renderer(atlas_with(records)))[feeds.NEW_PAGE]
+    page = feeds.build(SiteContext(atlas_with(records)))[routes.NEW]
     assert len(re.findall(r"\(\.\./papers/", page)) == feeds.NEW_PAGE_LIMIT
     assert f"(of {feeds.NEW_PAGE_LIMIT + 5}: [all papers](../browse/all.md))" in page
 

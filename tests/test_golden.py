@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from litatlas.atlas import Atlas, load_atlas
-from litatlas.project import Settings
-from litatlas.render import render_pages
+from litatlas.load.atlas import load_atlas
+from litatlas.model.atlas import Atlas
+from litatlas.model.settings import Settings
+from litatlas.site.build import render_pages
 
 GOLDEN = Path(__file__).parent / "golden"
 INPUT = GOLDEN / "input"
@@ -42,7 +43,7 @@ def golden_settings(root: Path = INPUT) -> Settings:
     return Settings(
         root=root,
         records_dir=root / "records",
-        vocabulary_path=root / "records" / "vocabulary.yml",
+        config_path=root / "records" / "atlas.yml",
         docs_dir=root / "docs",
         repo_url="https://github.com/example/golden-atlas",
         edit_branch="main",

@@ -73,7 +73,7 @@ def validation(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, dict[str,
     project = tmp_path_factory.mktemp("refused")
     shutil.copy2(sitekit.ROOT / "mkdocs.yml", project / "mkdocs.yml")
     (project / "records").mkdir()
-    shutil.copy2(sitekit.ROOT / "records" / "vocabulary.yml", project / "records" / "vocabulary.yml")
+    shutil.copy2(sitekit.ROOT / "records" / "atlas.yml", project / "records" / "atlas.yml")
     for entry in REFUSED:
         target = project / "records" / entry["file"]
         if "generate" in entry:

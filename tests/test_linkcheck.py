@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 import pytest
 
-from litatlas import linkcheck
-from litatlas.linkcheck import Link, check, format_results, markdown_summary
+from litatlas.contrib import linkcheck
+from litatlas.contrib.linkcheck import Link, check, format_results, markdown_summary
+from litatlas.load.project import load_settings
+
+
+def _run(project: Path, fmt: str, fetch) -> int:  # noqa: ANN001
+    """`litatlas links --format FMT` with the network replaced by `fetch`."""
+    return linkcheck.run(argparse.Namespace(format=fmt, workers=3, limit=0), load_settings(project), fetch=fetch)
 
 
 def _fake(statuses: dict[str, int | Exception]):  # noqa: ANN202
@@ -31,7 +38,7 @@ def test_links_come_from_doi_and_pmid_with_their_lines(project_copy: Path, monke
     seen: list[list[Link]] = []
     real = linkcheck.check_all
     monkeypatch.setattr(linkcheck, "check_all", lambda links, f, w: seen.append(links) or real(links, f, w, pause=0))
-    assert linkcheck.main(["--format", "text"], fetch=fetch) == 0
+    assert _run(project_copy, "text", fetch) == 0
     karnoub = [link for link in seen[0] if "karnoub-2007" in link.path]
     assert {(link.field, link.line, link.url) for link in karnoub} == {
         ("doi", 19, "https://doi.org/10.1038/nature06188"),
@@ -44,12 +51,12 @@ def test_broken_and_unreachable_links_are_reported(project_copy: Path, capsys: p
     fetch = _fake({"nature06188": 404, "17914389": OSError("timed out")})
     linkcheck.RETRIES, retries = 0, linkcheck.RETRIES
     try:
-        assert linkcheck.main(["--format", "github"], fetch=fetch) == 1
+        assert _run(project_copy, "github", fetch) == 1
     finally:
         linkcheck.RETRIES = retries
     out = capsys.readouterr().out.splitlines()
     assert (
-        "::error file=records/karnoub-2007-msc-ccl5-breast-metastasis.yml,line=19,title=doi link::"
+        "::error file=records/karnoub-2007-msc-ccl5-breast-metastasis.yml,line=19,title=doi::"
         "https://doi.org/10.1038/nature06188: DOI not registered at doi.org (HTTP 404)"
     ) in out
     assert any(line.startswith("::warning file=records/karnoub-2007") and "could not check" in line for line in out)

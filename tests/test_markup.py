@@ -1,4 +1,4 @@
-"""litatlas.markup: record text is inert in the Markdown and HTML it lands in; links are only ever http(s).
+"""litatlas.model.text: record text is inert in the Markdown and HTML it lands in; links are only ever http(s).
 
 The property tests render the golden fixture atlas with arbitrary text in one record's title, summary and
 findings, convert every page with the `markdown` library and the extensions of mkdocs.yml, and check that
@@ -26,10 +26,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup
 
-from litatlas import markup, render
-from litatlas.atlas import Atlas
-from litatlas.records import Record
-from litatlas.render import render_pages
+from litatlas.model import text as markup
+from litatlas.model.atlas import Atlas
+from litatlas.model.record import Record
+from litatlas.site import context as render
+from litatlas.site.build import render_pages
 from test_golden import load_golden_atlas
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,7 +41,7 @@ FUZZED_ID = "alpha-2007-stroma-breast-metastasis"
 
 @pytest.mark.parametrize("char", list("\\`*_{}[]<>#|!&\"'~^=$:"))
 def test_text_turns_every_markup_character_into_a_reference(char: str) -> None:
-    assert markup.text(f"a{char}b") == f"a&#{ord(char)};b"
+    assert markup.md(f"a{char}b") == f"a&#{ord(char)};b"
 
 
 @pytest.mark.parametrize(
@@ -60,7 +61,7 @@ def test_text_turns_every_markup_character_into_a_reference(char: str) -> None:
     ],
 )
 def test_text_escapes_markup(raw: str, expected: str) -> None:
-    assert markup.text(raw) == expected
+    assert markup.md(raw) == expected
 
 
 @pytest.mark.parametrize(
@@ -76,26 +77,26 @@ def test_text_escapes_markup(raw: str, expected: str) -> None:
     ],
 )
 def test_text_neutralises_block_syntax_at_the_start(raw: str, expected: str) -> None:
-    assert markup.text(raw) == expected
+    assert markup.md(raw) == expected
 
 
 def test_text_drops_control_characters() -> None:
     # Markdown deletes STX/ETX before parsing: left in, they would turn '\x03--' into a list item or rule.
-    assert markup.text("\x03--") == "&#45;-"
-    assert markup.text("\x02- item") == "&#45; item"
-    assert markup.text("a\x00b\x07c\x7fd\x9fe") == "abcde"
+    assert markup.md("\x03--") == "&#45;-"
+    assert markup.md("\x02- item") == "&#45; item"
+    assert markup.md("a\x00b\x07c\x7fd\x9fe") == "abcde"
 
 
 def test_text_makes_one_line() -> None:
-    assert markup.text("  first\nsecond\r\n\tthird  \n\n# fourth ") == "first second third &#35; fourth"
+    assert markup.md("  first\nsecond\r\n\tthird  \n\n# fourth ") == "first second third &#35; fourth"
 
 
 def test_text_returns_markup_and_keeps_markup_as_is() -> None:
-    escaped = markup.text("<b>")
+    escaped = markup.md("<b>")
     assert isinstance(escaped, Markup)
-    assert markup.text(escaped) is escaped
-    assert markup.text(Markup("<b>ok</b>")) == "<b>ok</b>"
-    assert markup.text(2007) == "2007"
+    assert markup.md(escaped) is escaped
+    assert markup.md(Markup("<b>ok</b>")) == "<b>ok</b>"
+    assert markup.md(2007) == "2007"
 
 
 def test_finalize_prints_none_as_nothing_and_escapes_the_rest() -> None:
@@ -104,7 +105,7 @@ def test_finalize_prints_none_as_nothing_and_escapes_the_rest() -> None:
 
 
 def test_link_escapes_the_label_only() -> None:
-    assert markup.link("a [b] *c*", "../papers/x.md") == "[a &#91;b&#93; &#42;c&#42;](../papers/x.md)"
+    assert markup.md_link("a [b] *c*", "../papers/x.md") == "[a &#91;b&#93; &#42;c&#42;](../papers/x.md)"
 
 
 # ----- url() and identifier links
@@ -453,4 +454,4 @@ def test_any_text_renders_without_html_of_its_own(
 
 def test_html_unescape_round_trip_of_escaped_text() -> None:
     for sample in MARKUP_SAMPLES:
-        assert html.unescape(str(markup.text(sample))) == _visible(sample)
+        assert html.unescape(str(markup.md(sample))) == _visible(sample)

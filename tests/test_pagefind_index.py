@@ -1,4 +1,4 @@
-"""The Pagefind index: what a paper's record holds, which pages go in, and a real index from the binary (issue 7)."""
+"""The Pagefind index: what a paper's record holds, which pages go in, and a real index from the binary."""
 
 from __future__ import annotations
 
@@ -7,19 +7,20 @@ from pathlib import Path
 
 import pytest
 
-from litatlas.pagefind_index import digest, indexed_page, page_document, paper_record, read_fragments, write_index
-from litatlas.records import Record
-from litatlas.vocabulary import load_vocabulary
+from litatlas.load.configfile import load_config
+from litatlas.model.config import AtlasConfig
+from litatlas.model.record import Record
+from litatlas.publish.pagefind import digest, indexed_page, page_document, paper_record, read_fragments, write_index
 
 ROOT = Path(__file__).resolve().parents[1]
 HOSTILE_TITLE = "</title><script>window.__pwned=1</script> & <b>bold</b>"
 
 
 @pytest.fixture(scope="module")
-def vocabulary():  # noqa: ANN201
-    vocabulary, problems = load_vocabulary(ROOT / "records" / "vocabulary.yml", "records/vocabulary.yml")
-    assert vocabulary is not None, problems
-    return vocabulary
+def config() -> AtlasConfig:
+    loaded, problems = load_config(ROOT / "records" / "atlas.yml", "records/atlas.yml")
+    assert loaded is not None, problems
+    return loaded
 
 
 def _record(**data: object) -> Record:
@@ -37,8 +38,8 @@ def _record(**data: object) -> Record:
     return Record(id="karnoub-2007", path="records/karnoub-2007.yml", data={**base, **data})
 
 
-def test_paper_record_holds_the_fields_readers_search(vocabulary) -> None:  # noqa: ANN001
-    entry = paper_record(_record(), "papers/karnoub-2007/", vocabulary)
+def test_paper_record_holds_the_fields_readers_search(config: AtlasConfig) -> None:
+    entry = paper_record(_record(), "papers/karnoub-2007/", config)
     assert entry["url"] == "/papers/karnoub-2007/"
     assert entry["language"] == "en"
     assert entry["meta"]["title"] == "Mesenchymal stem cells within tumour stroma promote breast cancer metastasis"
@@ -50,18 +51,19 @@ def test_paper_record_holds_the_fields_readers_search(vocabulary) -> None:  # no
         "2007",
         "chemokine CCL5",
         "CCR5",
-        "Breast cancer",
+        "Cancer type: Breast cancer.",
+        "Molecules: CCL5, CCR5.",
     ):
         assert expected in content, expected
     assert "not indexed" not in content, "findings stay out: the summary says it in fewer words"
     assert "10.1038" not in content
 
 
-def test_paper_record_shortens_long_author_lists_and_skips_missing_fields() -> None:
+def test_paper_record_shortens_long_author_lists_and_skips_missing_fields(config: AtlasConfig) -> None:
     authors = [f"Author{n} A" for n in range(14)]
-    entry = paper_record(_record(authors=authors, journal=None, molecules=[], cancer_types=[]), "/papers/x/")
+    entry = paper_record(_record(authors=authors, journal=None, molecules=[], cancer_types=[]), "/papers/x/", config)
     assert "Author9 A et al." in entry["content"] and "Author10" not in entry["content"]
-    assert "Molecules" not in entry["content"] and "Cancer types" not in entry["content"]
+    assert "Molecule" not in entry["content"] and "Cancer type" not in entry["content"]
     assert "None" not in entry["content"]
 
 

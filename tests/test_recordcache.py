@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from litatlas.atlas import load_atlas
-from litatlas.project import load_settings
-from litatlas.recordcache import CACHE_FILE, CACHE_FOLDER
+from litatlas.load.atlas import load_atlas
+from litatlas.load.project import load_settings
+from litatlas.load.recordcache import CACHE_FILE, CACHE_FOLDER
 
 TODAY = dt.date(2026, 11, 27)
 BROKEN = """title: Broken record for the cache test
@@ -87,7 +87,7 @@ def test_a_deleted_record_leaves_the_cache(project: Path) -> None:
 def test_a_vocabulary_change_empties_the_cache(project: Path) -> None:
     _load(project)
     before = _cache(project)["context"]
-    vocabulary = project / "records" / "vocabulary.yml"
+    vocabulary = project / "records" / "atlas.yml"
     text = vocabulary.read_text(encoding="utf-8")
     # 'brest' becomes a synonym of breast: the record that used it must be checked again, not served stale.
     old = "synonyms: [breast cancer, breast carcinoma, mammary]"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from litatlas.atlas import load_atlas
-from litatlas.project import load_settings
-from litatlas.render import Deferred, render_deferred, render_pages
+from litatlas.load.atlas import load_atlas
+from litatlas.load.project import load_settings
+from litatlas.site.build import render_pages, render_site
+from litatlas.site.context import Deferred
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -15,7 +16,7 @@ def test_deferred_files_are_the_same_files() -> None:
     atlas, _ = load_atlas(load_settings(ROOT))
     assert atlas is not None
     eager = render_pages(atlas)
-    deferred = render_deferred(atlas)
+    deferred = render_site(atlas, defer=True)
     assert list(deferred) == list(eager)
     made = {path: value() if isinstance(value, Deferred) else value for path, value in deferred.items()}
     assert made == eager

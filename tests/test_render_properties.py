@@ -16,10 +16,11 @@ from hypothesis import strategies as st
 
 import sitekit
 from htmlscan import Page, flat, scan
-from litatlas.atlas import load_atlas
-from litatlas.project import load_settings
-from litatlas.records import Record
-from litatlas.render import Renderer
+from litatlas.load.atlas import load_atlas
+from litatlas.load.project import load_settings
+from litatlas.model.record import Record
+from litatlas.site.context import SiteContext as Renderer
+from litatlas.site.pages.papers import paper_page
 
 BASE_ID = "karnoub-2007-msc-ccl5-breast-metastasis"
 TEXT_FIELDS = ["title", "journal", "summary", "notes", "ratio", "no_identifier_reason", "volume", "issue", "pages"]
@@ -45,7 +46,7 @@ def base(renderer: Renderer) -> Record:
 
 
 def render(renderer: Renderer, record: Record) -> Page:
-    text = renderer.paper_page(record)
+    text = paper_page(renderer, record)
     return scan(markdown.markdown(text, extensions=EXTENSIONS))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litatlas.search import exclude_from_search, mark_tables
+from litatlas.publish.searchrules import exclude_from_search, mark_tables
 
 
 def test_front_matter_is_added_only_to_pages_that_list_papers() -> None:

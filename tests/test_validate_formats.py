@@ -10,14 +10,16 @@ from pathlib import Path
 import pytest
 
 from litatlas.cli import main
-from litatlas.problems import Problem, format_problems
+from litatlas.model.problems import Problem, format_problems
 from test_examples import INVALID, VALID, make_project
 
 ERROR_CASE = "vocabulary-near-miss"
-ERROR_LINE = "records/vocabulary-near-miss.yml:9: topics[1]: unknown subtopic 'metastasys'; did you mean 'metastasis'?"
+ERROR_LINE = "records/vocabulary-near-miss.yml:9: topics[1]: unknown topic 'metastasys'; did you mean 'metastasis'?"
 WARNING_RECORD = "warn-review-2012-effect.yml"
-WARNING_MESSAGE = "a review does not measure an effect itself: use not-applicable"
-GITHUB_ERROR = "::error file=records/vocabulary-near-miss.yml,line=9,title=topics[1]::unknown subtopic 'metastasys'; did you mean 'metastasis'?"
+WARNING_MESSAGE = "a review does not measure the effect on the tumour itself: use not-applicable"
+GITHUB_ERROR = (
+    "::error file=records/vocabulary-near-miss.yml,line=9,title=topics[1]::unknown topic 'metastasys'; did you mean 'metastasis'?"
+)
 GITHUB_WARNING = f"::warning file=records/{WARNING_RECORD},line=11,title=effect::{WARNING_MESSAGE}"
 
 
@@ -108,7 +110,7 @@ def test_json_format(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
             "path": "records/vocabulary-near-miss.yml",
             "line": 9,
             "field": "topics[1]",
-            "message": "unknown subtopic 'metastasys'; did you mean 'metastasis'?",
+            "message": "unknown topic 'metastasys'; did you mean 'metastasis'?",
             "severity": "error",
         },
         {"path": f"records/{WARNING_RECORD}", "line": 11, "field": "effect", "message": WARNING_MESSAGE, "severity": "warning"},

@@ -38,8 +38,8 @@ def _load(path: Path) -> dict:
     return data
 
 
-def test_the_three_workflows_exist() -> None:
-    assert {p.name for p in FILES} == {"ci.yml", "deploy.yml", "links.yml"}
+def test_the_workflows_exist() -> None:
+    assert {p.name for p in FILES} == {"ci.yml", "deploy.yml", "links.yml", "release.yml", "screening.yml"}
 
 
 def test_actionlint_finds_and_passes_the_workflows() -> None:
@@ -111,5 +111,30 @@ def test_link_check_never_fails_the_run() -> None:
     data = _load(WORKFLOWS / "links.yml")
     assert set(data["on"]) == {"schedule", "workflow_dispatch"}
     steps = data["jobs"]["links"]["steps"]
-    check = next(step for step in steps if "litatlas.linkcheck" in step.get("run", ""))
+    check = next(step for step in steps if "litatlas links" in step.get("run", ""))
     assert check["continue-on-error"] is True
+
+
+def test_release_writes_only_where_it_must() -> None:
+    data = _load(WORKFLOWS / "release.yml")
+    assert set(data["on"]) == {"push"} and data["on"]["push"] == {"tags": ["v*"]}
+    jobs = data["jobs"]
+    assert jobs["build"]["permissions"] == {"contents": "read"}
+    assert jobs["github-release"]["permissions"] == {"contents": "write"}
+    assert jobs["pypi"]["permissions"] == {"id-token": "write"}, "trusted publishing: no token, only OIDC"
+    assert jobs["pypi"]["if"] == "vars.PYPI_PUBLISH == 'true'", "publishing waits until the project is registered"
+    assert jobs["pypi"]["environment"]["name"] == "pypi"
+    assert any(step.get("uses", "").startswith("pypa/gh-action-pypi-publish@") for step in jobs["pypi"]["steps"])
+    assert "python -m build" in jobs["build"]["steps"][2]["run"]
+
+
+def test_weekly_screening_writes_only_in_its_job_and_proposes_a_pull_request() -> None:
+    data = _load(WORKFLOWS / "screening.yml")
+    assert set(data["on"]) == {"schedule", "workflow_dispatch"}
+    [job] = data["jobs"].values()
+    assert job["permissions"] == {"contents": "write", "pull-requests": "write"}
+    runs = "\n".join(step.get("run", "") for step in job["steps"])
+    assert "litatlas screen --summary" in runs and "litatlas status" in runs and "litatlas validate" in runs
+    proposal = next(step for step in job["steps"] if step.get("uses", "").startswith("peter-evans/create-pull-request@"))
+    assert proposal["with"]["add-paths"].split() == ["curation/screening.yml", "curation/status.yml"]
+    assert proposal["with"]["body-path"].endswith("/body.md")

@@ -1,4 +1,4 @@
-"""Command line: `litatlas validate | build | stats` (and the contributor commands)."""
+"""Command line: `litatlas validate | build | stats | schema | init` and the contributor and curator commands."""
 
 from __future__ import annotations
 
@@ -9,13 +9,20 @@ import sys
 from pathlib import Path
 
 from litatlas import __version__
-from litatlas.atlas import load_atlas
-from litatlas.export import UnsafeOutput, check_output_dir, write_pages
-from litatlas.problems import errors, format_problems
-from litatlas.project import ProjectNotFound, Settings, load_settings
-from litatlas.render import render_pages
-from litatlas.search import exclude_from_search
-from litatlas.stats import compute, format_table
+from litatlas.contrib import linkcheck, scaffold, screening, status
+from litatlas.contrib.commands import add_contrib_subcommands
+from litatlas.contrib.stats import compute, format_table
+from litatlas.load.atlas import load_atlas
+from litatlas.load.configfile import load_config
+from litatlas.load.project import load_settings
+from litatlas.load.schema import SCHEMA_FILE, schema_text
+from litatlas.model.atlas import Atlas
+from litatlas.model.errors import LitatlasError
+from litatlas.model.problems import Problem, errors, format_problems
+from litatlas.model.settings import Settings
+from litatlas.publish.disk import THEME_DIR, check_output_dir, write_pages
+from litatlas.publish.searchrules import exclude_from_search
+from litatlas.site.build import render_pages
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -23,7 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"litatlas {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    validate = sub.add_parser("validate", help="check records and report every problem as path:line: field: message")
+    validate = sub.add_parser("validate", help="check the configuration and records: every problem as path:line: field: message")
     validate.add_argument("paths", nargs="*", type=Path, help="record files or folders (default: all records)")
     validate.add_argument(
         "--format",
@@ -38,17 +45,40 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, required=True, help="output folder (must not be docs/ or records/)")
     build.set_defaults(handler=cmd_build)
 
-    stats = sub.add_parser("stats", help="count records per topic, effect, cancer type and year")
+    stats = sub.add_parser("stats", help="count records per topic, verdict, browse field and year")
     stats.add_argument("--format", choices=("text", "json"), default="text")
     stats.set_defaults(handler=cmd_stats)
 
-    try:
-        from litatlas.commands_contrib import add_contrib_subcommands
-    except ImportError:  # contributor commands are optional extras of the package
-        pass
-    else:
-        add_contrib_subcommands(sub)
+    schema = sub.add_parser("schema", help=f"write the records' JSON Schema for editors ({SCHEMA_FILE}) from the configuration")
+    schema.add_argument("--check", action="store_true", help="only check that the committed schema is current (exit 1 if not)")
+    schema.add_argument("--stdout", action="store_true", help="print the schema instead of writing it")
+    schema.set_defaults(handler=cmd_schema)
+
+    links = sub.add_parser("links", help="check that each record's DOI resolves and each PMID has a PubMed page (network)")
+    linkcheck.add_arguments(links)
+    links.set_defaults(handler=linkcheck.run)
+
+    init = sub.add_parser("init", help="start a new atlas in a new folder (never overwrites one)")
+    scaffold.add_arguments(init)
+    init.set_defaults(handler=scaffold.run, needs_project=False)
+
+    add_contrib_subcommands(sub)
+    screening.add_subcommands(sub)
+    status.add_subcommand(sub)
     return parser
+
+
+def _schema_problem(settings: Settings) -> Problem | None:
+    """A warning when the committed editor schema no longer matches the configuration."""
+    config, _ = load_config(settings.config_path, settings.display(settings.config_path))
+    path = settings.root / SCHEMA_FILE
+    if config is None:
+        return None
+    # An atlas without the file simply offers editors no schema; one with a stale file misleads them.
+    if not path.is_file() or path.read_text(encoding="utf-8") == schema_text(config):
+        return None
+    config_name = settings.display(settings.config_path)
+    return Problem(SCHEMA_FILE, 1, "schema", f"the editors' schema is older than {config_name}: run `litatlas schema`", "warning")
 
 
 def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
@@ -60,17 +90,20 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
             print(f"{path}:1: file: no such file or folder", file=sys.stderr)
         return 1
     atlas, problems = load_atlas(settings, files)
-    checked = len({p.path for p in problems} | {r.path for r in atlas.records}) if atlas else 0
+    stale = _schema_problem(settings) if files is None else None
+    if stale is not None:
+        problems.append(stale)
+    checked = len({p.path for p in problems if p.path != SCHEMA_FILE} | {r.path for r in atlas.records}) if atlas else 0
     print(format_problems(problems, fmt, checked))
     failing = problems if args.strict else errors(problems)
     return 1 if failing else 0
 
 
-def _load_clean(settings: Settings):  # noqa: ANN202 - returns Atlas or None
+def _load_clean(settings: Settings) -> Atlas | None:
     atlas, problems = load_atlas(settings)
     if errors(problems) or atlas is None:
         print(format_problems(problems, "text", len({p.path for p in problems})), file=sys.stderr)
-        print("fix the records above, then build again", file=sys.stderr)
+        print("fix the problems above, then try again", file=sys.stderr)
         return None
     for problem in problems:
         print(problem, file=sys.stderr)
@@ -87,6 +120,7 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
     pages = exclude_from_search(render_pages(atlas))
     write_pages(pages, out, settings.docs_dir)
     print(f"wrote {len(pages)} generated pages (and the hand-written docs) to {out}")
+    print(f"to build them without the plugin, set theme.custom_dir to {THEME_DIR}")
     return 0
 
 
@@ -102,14 +136,41 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_schema(args: argparse.Namespace, settings: Settings) -> int:
+    config, problems = load_config(settings.config_path, settings.display(settings.config_path))
+    if config is None:
+        print(format_problems(problems, "text", 1, summary="fix the configuration, then write the schema again"), file=sys.stderr)
+        return 1
+    text = schema_text(config)
+    path = settings.root / SCHEMA_FILE
+    if args.stdout:
+        print(text, end="")
+        return 0
+    current = path.read_text(encoding="utf-8") if path.is_file() else None
+    if args.check:
+        if current == text:
+            print(f"{SCHEMA_FILE} is current")
+            return 0
+        print(f"{SCHEMA_FILE}:1: schema: does not match {settings.display(settings.config_path)}; run `litatlas schema`")
+        return 1
+    if current == text:
+        print(f"{SCHEMA_FILE} is already current")
+        return 0
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    print(f"wrote {SCHEMA_FILE} from {settings.display(settings.config_path)}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        settings = load_settings(Path.cwd())
-        return int(args.handler(args, settings))
-    except (ProjectNotFound, UnsafeOutput) as exc:
+        if getattr(args, "needs_project", True):
+            return int(args.handler(args, load_settings(Path.cwd())))
+        return int(args.handler(args))
+    except LitatlasError as exc:
         print(f"litatlas: {exc}", file=sys.stderr)
-        return 2
+        return exc.exit_code
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -2,7 +2,7 @@
 
 axe-core comes from npm at the exact version in package.json (its rules change between releases) and is
 injected into the page. Material's stock theme fails checks that the theme overrides fix: the search dialog and
-the progress bar have no accessible name (overrides/partials/litatlas-search.html, progress.html); the teal header and
+the progress bar have no accessible name (litatlas/publish/theme/partials/litatlas-search.html, progress.html); the teal header and
 tabs, the footer, search-result counts and highlights, and outlined buttons on the dark scheme are below 4.5:1
 contrast, and links in running text differ from it by colour only (docs/assets/atlas.css).
 """

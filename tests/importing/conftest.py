@@ -7,23 +7,17 @@ import copy
 import io
 import shutil
 import socket
-import sys
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
 import pytest
 
+from litatlas.contrib.commands import add_contrib_subcommands
+from litatlas.contrib.importing import ImportFailed, parse_text
+
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-
-try:  # the installed package, when pyproject exists and it was installed with pip -e
-    import litatlas.importing  # noqa: F401
-except ImportError:  # until then, the source tree
-    sys.path.insert(0, str(REPO / "scripts"))
-
-from litatlas.commands_contrib import add_contrib_subcommands  # noqa: E402
-from litatlas.importing import ImportFailed, parse_text  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -39,14 +33,13 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A minimal atlas project (mkdocs.yml, records/ with the real vocabulary, the schema); cwd is its root."""
+    """A minimal atlas project (mkdocs.yml, records/ with the real configuration, the schema); cwd is its root."""
     root = tmp_path / "atlas"
     (root / "records").mkdir(parents=True)
     (root / "mkdocs.yml").write_text("site_name: test atlas\n", encoding="utf-8")
-    shutil.copy(REPO / "records" / "vocabulary.yml", root / "records" / "vocabulary.yml")
-    schema_dir = root / "scripts" / "litatlas" / "schema"
-    schema_dir.mkdir(parents=True)
-    shutil.copy(REPO / "scripts" / "litatlas" / "schema" / "record.schema.json", schema_dir)
+    shutil.copy(REPO / "records" / "atlas.yml", root / "records" / "atlas.yml")
+    (root / "schema").mkdir()
+    shutil.copy(REPO / "schema" / "record.schema.json", root / "schema" / "record.schema.json")
     monkeypatch.chdir(root)
     monkeypatch.delenv("LITATLAS_EMAIL", raising=False)
     return root
@@ -57,7 +50,7 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def _record_files(root: Path) -> list[str]:
-    return sorted(p.name for p in (root / "records").glob("*.yml") if p.name != "vocabulary.yml")
+    return sorted(p.name for p in (root / "records").glob("*.yml") if p.name != "atlas.yml")
 
 
 @pytest.fixture
@@ -68,7 +61,7 @@ def snapshot() -> Callable[[Path], dict[str, bytes]]:
 
 @pytest.fixture
 def record_files() -> Callable[[Path], list[str]]:
-    """Names of the record files of a project (vocabulary.yml left out)."""
+    """Names of the record files of a project (the configuration left out)."""
     return _record_files
 
 

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import yaml
 
-from litatlas import fetching
+from litatlas.contrib import fetching
 
 Cli = Callable[..., tuple[int, str, str]]
 Snapshot = Callable[[Path], dict[str, bytes]]
@@ -57,7 +57,7 @@ def test_fetch_pmid_uses_efetch_medline(recorded: Callable[..., Any], mishra_fie
     assert query["rettype"] == ["medline"] and query["retmode"] == ["text"]
     assert query["email"] == ["curator@example.org"] and query["tool"] == ["litatlas"]
     assert request.get_header("User-agent").startswith("litatlas/")
-    assert request.get_header("User-agent").endswith(" (mailto:curator@example.org)")
+    assert request.get_header("User-agent").endswith("; mailto:curator@example.org)")
     assert timeout == 7.5
 
 
@@ -69,7 +69,7 @@ def test_fetch_doi_uses_crossref(recorded: Callable[..., Any], monkeypatch: pyte
     assert (ref.journal, ref.pmid, ref.type) == ("Cancer Research", None, "research-article")
     request, _ = opener.requests[0]
     assert request.full_url == "https://api.crossref.org/works/10.1158/0008-5472.CAN-08-0943"
-    assert request.get_header("User-agent").endswith("(mailto:env@example.org)")
+    assert request.get_header("User-agent").endswith("; mailto:env@example.org)")
 
 
 @pytest.mark.parametrize(
@@ -101,9 +101,10 @@ def test_http_answers(recorded: Callable[..., Any]) -> None:
     )
     with pytest.raises(fetching.FetchFailed, match="api.crossref.org has no record for DOI 10.1158/"):
         fetching.fetch_doi("10.1158/0008-5472.CAN-08-0943", None, 5, opener=Opener(not_found))
-    busy = recorded(body=b"", status=503)
+    busy = Opener(lambda: recorded(body=b"", status=503))
     with pytest.raises(fetching.FetchFailed, match="answered HTTP 503 .* try again later"):
-        fetching.fetch_pmid("18519693", None, 5, opener=Opener(busy))
+        fetching.fetch_pmid("18519693", None, 5, opener=busy)
+    assert len(busy.requests) == 1 + fetching.RETRIES, "a busy service is asked again before giving up"
     with pytest.raises(fetching.FetchFailed, match="PubMed has no record for PMID 18519693"):
         fetching.fetch_pmid("18519693", None, 5, opener=Opener(recorded(body=b"\n")))
     with pytest.raises(fetching.FetchFailed, match="not a PMID"):

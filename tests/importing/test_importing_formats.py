@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from litatlas.importing import ImportFailed, detect_format, parse_file, parse_text, read_text
+from litatlas.contrib.importing import ImportFailed, detect_format, parse_file, parse_text, read_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
 HONG_TITLE = "Mesenchymal stem cells and cancer: friends or enemies?"

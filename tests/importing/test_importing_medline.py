@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from litatlas.importing import ImportFailed, detect_format, parse_file, parse_text
-from litatlas.importing.reference import type_from_pubmed
+from litatlas.contrib.importing import ImportFailed, detect_format, parse_file, parse_text
+from litatlas.contrib.importing.reference import type_from_pubmed
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NBIB = FIXTURES / "karnoub-mishra-loebinger.nbib"

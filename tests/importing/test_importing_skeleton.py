@@ -1,4 +1,4 @@
-"""Record skeletons: the schema line, YAML-safe values, vocabulary prompts, and proposed ids."""
+"""Record skeletons: the schema line, YAML-safe values, prompts for the configured fields, and proposed ids."""
 
 from __future__ import annotations
 
@@ -12,14 +12,16 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from litatlas.importing import Reference, parse_file
-from litatlas.importing.reference import clean_text, normalise_title
-from litatlas.importing.skeleton import load_vocabulary, propose_record_id, render_record, yaml_scalar
+from litatlas.contrib.importing import Reference, parse_file
+from litatlas.contrib.importing.reference import clean_text, normalise_title
+from litatlas.contrib.skeleton import propose_record_id, render_record, yaml_scalar
+from litatlas.load.configfile import load_config
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 11, 27)
-VOCABULARY = load_vocabulary(REPO / "records" / "vocabulary.yml")
+CONFIG = load_config(REPO / "records" / "atlas.yml", "records/atlas.yml")[0]
+ABBREVIATIONS = dict(CONFIG.abbreviations)
 
 Fields = dict[str, object]
 AsRecord = Callable[[Fields, object], Fields]
@@ -35,7 +37,7 @@ def test_skeleton_has_schema_line_and_bibliographic_fields(
 ) -> None:
     text = render_record(mishra, records_dir=project / "records", today=TODAY)
     first = text.splitlines()[0]
-    assert first == "# yaml-language-server: $schema=../scripts/litatlas/schema/record.schema.json"
+    assert first == "# yaml-language-server: $schema=../schema/record.schema.json"
     assert (project / "records" / first.split("=", 1)[1]).resolve().is_file()
     data = yaml.safe_load(text)
     assert data == as_record(mishra_fields, TODAY)
@@ -45,14 +47,13 @@ def test_skeleton_has_schema_line_and_bibliographic_fields(
 
 def test_curated_fields_are_prompts_with_vocabulary_ids(project: Path, mishra: Reference) -> None:
     text = render_record(mishra, records_dir=project / "records", today=TODAY)
-    vocabulary = load_vocabulary(project / "records" / "vocabulary.yml")
     comments = "\n".join(line for line in text.splitlines() if line.startswith("#"))
-    for key in ("effects", "cancer_types", "msc_sources", "species", "models", "payloads", "routes", "timings"):
-        for entry in vocabulary[key]:
-            assert entry["id"] in comments, (key, entry["id"])
-    for topic in vocabulary["topics"]:
-        for sub in topic["subtopics"]:
-            assert sub["id"] in comments
+    for field in CONFIG.fields:
+        for term in field.terms:
+            assert term.id in comments, (field.id, term.id)
+    for topic in CONFIG.topics:
+        for sub in topic.subtopics:
+            assert sub.id in comments
     for field in (
         "effect",
         "topics",
@@ -127,7 +128,7 @@ def test_any_text_survives_the_yaml_round_trip(title: str, journal: str, author:
         doi="10.1016/j.mrfmmm.2014.01.006",
         keywords=[keyword],
     )
-    text = render_record(ref, records_dir=REPO / "records", vocabulary=VOCABULARY, today=TODAY)
+    text = render_record(ref, records_dir=REPO / "records", config=CONFIG, today=TODAY)
     data = yaml.safe_load(text)
     assert data["title"] == ref.title
     assert data["authors"] == ref.authors
@@ -170,7 +171,7 @@ def test_any_text_survives_the_yaml_round_trip(title: str, journal: str, author:
     ],
 )
 def test_propose_record_id(author: str | None, year: int, title: str, expected: str) -> None:
-    record_id = propose_record_id(author, year, title)
+    record_id = propose_record_id(author, year, title, ABBREVIATIONS)
     assert record_id == expected
     assert record_id.isascii() and record_id == record_id.lower()
 

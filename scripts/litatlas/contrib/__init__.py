@@ -1,0 +1,1 @@
+"""Contributor and maintainer tools: new, import, fetch, init, stats and the link check."""

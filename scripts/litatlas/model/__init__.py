@@ -1,0 +1,1 @@
+"""The data model: records, the atlas configuration, problems, errors and the one text toolkit."""

@@ -1,0 +1,1 @@
+"""Publishing: the MkDocs adapter, the Pagefind index, and Markdown written to disk."""

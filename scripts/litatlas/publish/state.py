@@ -1,0 +1,171 @@
+"""What one `mkdocs build` or `mkdocs serve` session keeps between MkDocs events, without importing MkDocs.
+
+The MkDocs plugin is event wiring over one BuildState: it asks for the generated pages, hands each page's
+HTML over as MkDocs converts it, and calls `finish` after the build to write the search index.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from litatlas.load.atlas import intro_paths, load_atlas
+from litatlas.model.problems import Problem
+from litatlas.model.settings import Settings
+from litatlas.publish.pagefind import Indexer, digest, indexed_page, page_document, paper_record, search_script
+from litatlas.publish.searchrules import excluded, mark_tables
+from litatlas.site import routes
+from litatlas.site.build import render_site
+from litatlas.site.context import Content
+
+
+@dataclass
+class GeneratedFile:
+    """One generated file for MkDocs: its path, content, where its "edit" button leads, whether it changed."""
+
+    path: str
+    content: Content
+    edit_url: str | None
+    in_nav: bool = False
+    unchanged: bool = False
+
+
+@dataclass
+class Generated:
+    files: list[GeneratedFile]
+    problems: list[Problem]
+    replaces: list[str]  # hand-written pages that the generated ones take the place of
+
+
+class BuildState:
+    """The state of a build session. `mkdocs serve --dirty` keeps one across rebuilds (incremental preview)."""
+
+    def __init__(self, command: str = "build", dirty: bool = False) -> None:
+        self.command = command
+        self.one_shot = command == "build"
+        self.incremental = command == "serve" and dirty
+        self.previous: dict[str, int] = {}  # path -> hash of the content of the previous build
+        self.fingerprint: tuple[int, ...] | None = None
+        self.generated: set[str] = set()
+        self.edit_urls: dict[str, str | None] = {}
+        self.search_records: list[dict[str, Any]] | None = None
+        self.search_pages: dict[str, dict[str, Any]] = {}
+        self.search_digest: str | None = None
+        self.language = "en"
+        self.indexer: Indexer | None = None
+        self.packed: dict[str, bytes] = {}
+
+    # ----- before MkDocs reads the pages
+
+    def generate(self, settings: Settings, fingerprint: tuple[int, ...], nav_paths: set[str], language: str) -> Generated:
+        """Load, check and render the atlas; the files to add, the record problems, the pages they replace."""
+        self.close_indexer()
+        self.search_records = None  # no index from the records of an earlier build
+        atlas, problems = load_atlas(settings)
+        self.edit_urls = {}
+        self.generated = set()
+        self.language = language
+        if atlas is None:
+            return Generated([], problems, [])
+        if self.one_shot:
+            gc.freeze()  # the records live until rendering ends: the collector need not scan them again and again
+        # `mkdocs build`: paper pages are made when MkDocs reads them, not all held at once (memory).
+        pages = render_site(atlas, defer=self.one_shot)
+        unchanged_since = self.previous if self.incremental and fingerprint == self.fingerprint else {}
+        digests: dict[str, int] = {}
+        files = []
+        record_files = {routes.paper(record.id): record.filename for record in atlas.records}
+        for path, content in pages.items():
+            if path in record_files:
+                edit_url = routes.record_source_url(settings, record_files[path], edit=True)
+            elif path in atlas.intros:
+                edit_url = routes.docs_edit_url(settings, path)
+            else:
+                edit_url = ""
+            generated = GeneratedFile(path, content, edit_url or None, in_nav=path in nav_paths)
+            if self.incremental:
+                digests[path] = hash(content)
+                generated.unchanged = unchanged_since.get(path) == digests[path]
+            files.append(generated)
+            self.edit_urls[path] = generated.edit_url
+        self.generated = set(pages)
+        if self.incremental:
+            self.previous, self.fingerprint = digests, fingerprint
+        # One Pagefind record per paper, from its data; indexed after the build.
+        self.search_records = [
+            paper_record(rec, routes.page_url(routes.paper(rec.id), settings.use_directory_urls), atlas.config, language)
+            for rec in atlas.records
+        ]
+        files.append(GeneratedFile(routes.SEARCH_SCRIPT, search_script(), None))
+        replaces = intro_paths(atlas.config)
+        if self.one_shot:
+            self.search_pages = {}
+            # The Pagefind binary indexes the papers on the second core while MkDocs converts the pages.
+            self.indexer = Indexer(self.search_records, language)
+            del atlas, pages
+            gc.freeze()  # what is left lives until the build ends (files, configuration, theme)
+        return Generated(files, problems, replaces)
+
+    def forget_search_pages(self, sources: set[str]) -> None:
+        """Under `serve --dirty`, keep the search text of pages that still exist (unchanged ones are not converted)."""
+        if self.incremental:
+            self.search_pages = {src: doc for src, doc in self.search_pages.items() if src in sources}
+        else:
+            self.search_pages = {}
+
+    # ----- while MkDocs converts and writes the pages
+
+    def search_meta(self, path: str, meta: dict[str, Any]) -> None:
+        if excluded(path) and path in self.generated and "search" not in meta:
+            meta["search"] = {"exclude": True}  # what `litatlas build --out` writes as front matter
+
+    def converted(self, path: str, html: str) -> str | None:
+        """Keep a generated page's HTML compressed until it is written; None for pages that are not ours.
+
+        MkDocs converts every page before it writes any and holds all their HTML meanwhile (at 10,000 papers,
+        ~250 MB); a generated page's Markdown is not needed once converted.
+        """
+        if path not in self.generated:
+            return None
+        self.packed[path] = zlib.compress(mark_tables(path, html).encode("utf-8"), 1)
+        return ""
+
+    def html(self, path: str) -> str | None:
+        packed = self.packed.pop(path, None)
+        return zlib.decompress(packed).decode("utf-8") if packed is not None else None
+
+    def written(self, path: str, url: str, title: str, html: str, meta: dict[str, Any]) -> None:
+        """A page went out: prose pages go into the search index as their article."""
+        if indexed_page(path, meta):
+            self.search_pages[path] = page_document(url, title, html, self.language)
+        else:
+            self.search_pages.pop(path, None)
+
+    # ----- after the build
+
+    def finish(self, site_dir: Path) -> str | None:
+        """Write the Pagefind index; a line for the log, or None when nothing was written."""
+        records = self.search_records
+        if records is None:  # the records did not load: the build has failed already
+            return None
+        pages = [self.search_pages[src] for src in sorted(self.search_pages)]
+        start = time.perf_counter()
+        indexer, self.indexer = self.indexer, None
+        made_from = None
+        if indexer is None:  # `mkdocs serve`: the index is made at the end, and only when its text changed
+            made_from = digest(records, pages)
+            if made_from == self.search_digest and (site_dir / "pagefind" / "pagefind.js").is_file():
+                return None  # no searchable text changed since the last build: the index on disk is still right
+            indexer = Indexer(records, self.language, background=False)
+        count = indexer.finish(pages, site_dir)
+        self.search_digest = made_from
+        return f"Pagefind search index: {count} entries ({time.perf_counter() - start:.2f} s at the end of the build)"
+
+    def close_indexer(self) -> None:
+        indexer, self.indexer = self.indexer, None
+        if indexer is not None:
+            indexer.close()

@@ -1,0 +1,311 @@
+"""The shared site context: the atlas, its indexes (computed once per build), templates, and helpers for pages."""
+
+from __future__ import annotations
+
+import heapq
+import posixpath
+import zlib
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Callable, Iterable
+
+import jinja2
+from markupsafe import Markup
+
+from litatlas.model.atlas import Atlas
+from litatlas.model.record import Record
+from litatlas.model.text import finalize, in_sentence, md, md_link
+from litatlas.site import citations, routes
+
+RELATED_LIMIT = 5
+
+
+@dataclass
+class Group:
+    """The records that share one value of a field (or one year)."""
+
+    key: str
+    label: str
+    description: str
+    records: list[Record]
+
+
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept for the life of the process: `mkdocs serve` rebuilds skip recompiling them.
+
+    Jinja keys a template by name and file and checks its source, so an edited template is compiled anew.
+    """
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+BYTECODE_CACHE = MemoryBytecodeCache()
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("litatlas.site", "templates"),
+        bytecode_cache=BYTECODE_CACHE,
+        # Output is Markdown, not HTML: finalize escapes every printed value for Markdown and HTML alike.
+        autoescape=False,  # noqa: S701
+        finalize=finalize,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(link=md_link, safe=Markup, markup_text=md)
+    env.filters["sentence"] = in_sentence
+    return env
+
+
+class Deferred:
+    """A generated file that is made (or unpacked) only when it is read, and not kept."""
+
+    __slots__ = ("_make",)
+
+    def __init__(self, make: Callable[[], str]) -> None:
+        self._make = make
+
+    def __call__(self) -> str:
+        return self._make()
+
+    @classmethod
+    def packed(cls, content: str) -> Deferred:
+        """Already made: held zlib-compressed (a tenth of the memory for the big downloads) until read."""
+        data = zlib.compress(content.encode("utf-8"), 1)
+        return cls(lambda: zlib.decompress(data).decode("utf-8"))
+
+
+Content = str | Deferred
+
+
+class _Groups(dict):  # type: ignore[type-arg]
+    def __init__(self, make: Callable[[str], dict[str, Group]]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, field_id: str) -> dict[str, Group]:
+        made = self[field_id] = self._make(field_id)
+        return made
+
+    def get(self, field_id: str, default: Any = None) -> Any:  # noqa: ANN401 - dict's signature
+        return self[field_id]
+
+
+class SiteContext:
+    """What every page builder shares: the atlas, its indexes and the templates; indexes are computed once.
+
+    With `defer`, paper pages are made when they are read and the big downloads are held compressed,
+    so a build at 10,000 records never holds every generated file at once.
+    """
+
+    def __init__(self, atlas: Atlas, defer: bool = False) -> None:
+        self.atlas = atlas
+        self.defer = defer
+        self.config = atlas.config
+        self.settings = atlas.settings
+        self.records = atlas.records
+        self.env = _environment()
+        self.filters = routes.Filters(self.config, self.settings.use_directory_urls)
+        self._labels: dict[tuple[str, str, int | None], Markup] = {}
+        self._facet_link_cache: dict[tuple[str, str, str], Markup] = {}
+        self._bibtex: dict[str, str] = {}
+
+    # ----- indexes
+
+    @cached_property
+    def by_subtopic(self) -> dict[str, list[Record]]:
+        index: dict[str, list[Record]] = defaultdict(list)
+        for record in self.records:
+            for sub in record.list("topics"):
+                index[sub].append(record)
+        return index
+
+    @cached_property
+    def by_headline(self) -> dict[str, list[Record]]:
+        index: dict[str, list[Record]] = {topic.id: [] for topic in self.config.topics}
+        headline_of = self.config.headline_of
+        for record in self.records:
+            for topic_id in {headline_of[s].id for s in record.list("topics") if s in headline_of}:
+                index[topic_id].append(record)
+        return index
+
+    @cached_property
+    def groups(self) -> dict[str, dict[str, Group]]:
+        """field id (or 'year') -> value key -> group; each field's groups are made the first time they are asked for."""
+        return _Groups(lambda field_id: self._group(field_id, self.records))
+
+    @cached_property
+    def counted(self) -> list[Record]:
+        """The records the evidence counts: all but retracted papers (which are listed apart)."""
+        return self.atlas.counted
+
+    @cached_property
+    def counted_groups(self) -> dict[str, dict[str, Group]]:
+        """The same grouping over the counted records only."""
+        return _Groups(lambda field_id: self._group(field_id, self.counted))
+
+    def _group(self, field_id: str, records: list[Record]) -> dict[str, Group]:
+        field = None if field_id == "year" else self.config.field(field_id)
+        members: dict[str, list[Record]] = defaultdict(list)
+        spellings: dict[str, Counter[str]] = defaultdict(Counter)
+        for record in records:
+            for value in record.values(field_id):
+                key = field.key(value) if field is not None else value
+                if not members[key] or members[key][-1] is not record:
+                    members[key].append(record)
+                spellings[key][value] += 1
+        groups = {}
+        for key, recs in members.items():
+            if field is not None and field.has_terms:
+                term = field.term_map.get(key)
+                label, description = (term.label, term.description) if term else (key, "")
+            else:
+                label, description = spellings[key].most_common(1)[0][0], ""
+            groups[key] = Group(key, label, description, recs)
+        if field is None:
+            order: Callable[[Group], Any] = lambda g: (-int(g.key),)  # noqa: E731
+        elif field.kind == "term":
+            positions = {t.id: i for i, t in enumerate(field.terms)}
+            order = lambda g: (positions.get(g.key, len(positions)),)  # noqa: E731
+        else:
+            order = lambda g: (-len(g.records), g.label.casefold())  # noqa: E731
+        return dict(sorted(groups.items(), key=lambda kv: order(kv[1])))
+
+    @cached_property
+    def related(self) -> Callable[[Record], list[Record]]:
+        """Papers that share values of the searched fields with a record: a free-list value (a molecule) counts 2, a term 1."""
+        # Only the newest members of each value are candidates, so a huge group costs no more than a small
+        # one: related papers stay a short, cheap list at any atlas size.
+        candidates_per_key = 30
+        weights = {f.id: (2 if f.kind == "list" else 1) for f in self.config.fields if f.search and f.multi}
+        by_key: dict[tuple[str, str], list[str]] = {}
+        for field_id in weights:
+            for key, group in self.groups[field_id].items():
+                by_key[(field_id, key)] = [rec.id for rec in group.records[:candidates_per_key]]
+        by_id = {rec.id: rec for rec in self.records}
+        order = {rec.id: (-rec.year, rec.id) for rec in self.records}  # computed once, not per comparison
+        keys = {field_id: self.config.field(field_id).key for field_id in weights}
+
+        def related(record: Record) -> list[Record]:
+            scores: dict[str, int] = {}
+            get = scores.get
+            for field_id, weight in weights.items():
+                key_of = keys[field_id]
+                for value in record.values(field_id):
+                    for other in by_key.get((field_id, key_of(value)), ()):
+                        scores[other] = get(other, 0) + weight
+            scores.pop(record.id, None)
+            best = heapq.nsmallest(RELATED_LIMIT, scores.items(), key=lambda item: (-item[1], order[item[0]]))
+            return [by_id[other] for other, _ in best]
+
+        return related
+
+    @cached_property
+    def citation_keys(self) -> dict[str, str]:
+        """record id -> BibTeX key, unique across the atlas."""
+        return citations.citation_keys(self.records)
+
+    def bibtex(self, record: Record) -> str:
+        """The record's BibTeX entry, made once per build for its page and the downloads."""
+        entry = self._bibtex.get(record.id)
+        if entry is None:
+            entry = self._bibtex[record.id] = citations.bibtex(record, self.citation_keys[record.id])
+        return entry
+
+    @cached_property
+    def atlas_citation(self) -> citations.AtlasCitation:
+        return citations.atlas_citation(self.settings, self.records)
+
+    # ----- helpers for templates
+
+    def rel(self, here: str, target: str) -> str:
+        return routes.rel(here, target)
+
+    def paper_path(self, record: Record) -> str:
+        return routes.paper(record.id)
+
+    def browse_path(self, field_id: str, key: str | None = None, page: int = 1) -> str:
+        return routes.browse(None if field_id == "year" else self.config.field(field_id), key, page)
+
+    def facet_links(self, here: str, record: Record, field_id: str) -> Markup:
+        folder = posixpath.dirname(here)
+        return Markup(", ").join(self._facet_link(folder, field_id, value) for value in record.values(field_id))
+
+    def _facet_link(self, folder: str, field_id: str, value: str) -> Markup:
+        # Every paper page sits in papers/, so a value's link is the same on all of them: made once.
+        cache_key = (folder, field_id, value)
+        made = self._facet_link_cache.get(cache_key)
+        if made is None:
+            field = None if field_id == "year" else self.config.field(field_id)
+            label = field.label_of(value) if field is not None else value
+            target = routes.relative(self.browse_path(field_id, value), folder)
+            made = self._facet_link_cache[cache_key] = md_link(label, target)
+        return made
+
+    def labels(self, record: Record, field_id: str, limit: int | None = None) -> Markup:
+        """A record's values of a field as escaped labels ('Adults, Children, +2'), made once per record."""
+        key = (record.id, field_id, limit)
+        cached = self._labels.get(key)
+        if cached is None:
+            values = record.values(field_id)
+            shown = values[:limit] if limit else values
+            field = self.config.field_map.get(field_id)
+            names = [field.label_of(v) for v in shown] if field is not None else shown
+            more = len(values) - len(shown)
+            out = Markup(", ").join(md(n) for n in names)
+            cached = self._labels[key] = out + Markup(f", +{more}") if more > 0 else out  # noqa: S704 - a number
+        return cached
+
+    def paper_rows(self, here: str, records: Iterable[Record], start: int = 1) -> Markup:
+        """The rows of a paper table (see _macros.md.j2): built here, not in Jinja, as they are most of a list page."""
+        folder = posixpath.dirname(here)
+        columns = [(f.id, f.column_limit or None) for f in self.config.column_fields]
+        rows = []
+        for number, record in enumerate(records, start=start):
+            title = md_link(record.title, routes.relative(self.paper_path(record), folder))
+            author = md(record.first_author_surname)
+            cells = [self.labels(record, field_id, limit) for field_id, limit in columns]
+            rows.append(f"| {number} | {record.year} | {author} | {title} | {' | '.join(cells)} |")
+        return Markup("\n".join(rows))  # noqa: S704 - every cell escaped above or by labels()
+
+    def subtopic_links(self, here: str, record: Record) -> Markup:
+        links = []
+        for sub in record.list("topics"):
+            topic = self.config.headline_of.get(sub)
+            if topic is None:
+                continue
+            links.append(md_link(self.config.subtopics[sub].label, self.rel(here, routes.topic(topic.id, sub))))
+        return Markup(", ").join(links)
+
+    @staticmethod
+    def join(values: Iterable[object]) -> Markup:
+        return Markup(", ").join(md(v) for v in values)
+
+    def later(self, make: Callable[[], str]) -> Content:
+        return Deferred(make) if self.defer else make()
+
+    def kept(self, content: str) -> Content:
+        return Deferred.packed(content) if self.defer else content
+
+    def render(self, template: str, here: str, **extra: Any) -> str:
+        context = {
+            "here": here,
+            "r": self,
+            "config": self.config,
+            "routes": routes,
+            "rel": lambda target: self.rel(here, target),
+            "paper_link": lambda rec: md_link(rec.title, self.rel(here, self.paper_path(rec))),
+            **extra,
+        }
+        return self.env.get_template(template).render(context)
