@@ -39,7 +39,7 @@ def errors(problems: Iterable[Problem]) -> list[Problem]:
 
 
 def summary_line(problems: list[Problem], checked: int) -> str:
-    """One line such as '3 errors in 2 records (40 records checked)'."""
+    """One line such as '3 errors in 2 files (40 records checked)'."""
     errs = errors(problems)
     warns = [p for p in problems if p.severity == "warning"]
     files_with_errors = len({p.path for p in errs})
@@ -50,7 +50,7 @@ def summary_line(problems: list[Problem], checked: int) -> str:
         parts.append(f"{_plural(len(errs), 'error')} in {_plural(files_with_errors, 'file')}")
     if warns:
         parts.append(_plural(len(warns), "warning"))
-    return f"{', '.join(parts)} ({checked} records checked)"
+    return f"{', '.join(parts)} ({_plural(checked, 'record')} checked)"
 
 
 def _plural(n: int, word: str) -> str:
