@@ -87,9 +87,7 @@ def atom_feed(ctx: SiteContext, path: str, title: str, records: list[Record], su
         stamp = _timestamp(str(record.added))
         ET.SubElement(entry, "published").text = stamp
         ET.SubElement(entry, "updated").text = stamp
-        ET.SubElement(
-            entry, "link", {"rel": "alternate", "type": "text/html", "href": _link(ctx, path, routes.paper(record.id))}
-        )
+        ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": _link(ctx, path, routes.paper(record.id))})
         topics = {headline_of[s].id: headline_of[s] for s in record.list("topics") if s in headline_of}
         for topic in topics.values():
             ET.SubElement(entry, "category", {"term": topic.id, "label": xml_text(topic.label)})
