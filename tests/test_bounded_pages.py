@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import synthetic  # noqa: E402
 
 N = 1200
-ROW = re.compile(r"^\| \d+ \| \d{4} \| ", re.MULTILINE)
+ROW = re.compile(r'^<tr><td style="text-align: right;">\d+</td><td>\d{4}</td>', re.MULTILINE)
 
 
 @pytest.fixture(scope="module")

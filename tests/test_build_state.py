@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
 
 from litatlas.load.project import load_settings, read_config
-from litatlas.publish.mkdocs_plugin import _nav_paths
+from litatlas.publish.mkdocs_plugin import LitatlasPlugin, _nav_paths
 from litatlas.publish.state import BuildState
+from litatlas.site.context import SiteContext
 
 KARNOUB = "karnoub-2007-msc-ccl5-breast-metastasis"
 
@@ -49,3 +54,41 @@ def _generate_again(state: BuildState, project: Path) -> tuple[BuildState, dict]
     nav = _nav_paths(read_config(project / "mkdocs.yml")["nav"])
     made = state.generate(load_settings(project), (1,), nav, "en")
     return state, {f.path: f for f in made.files}
+
+
+# ----- raw HTML links: checked by the build as MkDocs checks Markdown links
+
+
+def test_raw_html_links_to_missing_pages_are_reported(project_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    state, files = _generate(project_copy, "build", dirty=False)
+    assert state.broken_links(set(files)) == []
+    assert len(state.links.targets) > 300, "browse, topic and evidence pages link papers and values in raw HTML"
+    # A routing mistake: links to paper pages go to an address no page has.
+    monkeypatch.setattr(SiteContext, "paper_path", lambda self, record: "papers/gone.md")
+    state, files = _generate(project_copy, "build", dirty=False)
+    broken = state.broken_links(set(files))
+    assert broken and all(line.endswith(": links to papers/gone.md, which is not a page of the site") for line in broken)
+    assert len(broken) == 1, "one line per missing page, naming a page that links to it"
+
+
+def test_the_plugin_logs_broken_raw_links_as_warnings(
+    project_copy: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    plugin = LitatlasPlugin()
+    plugin.state, files = _generate(project_copy, "build", dirty=False)
+    stub = [SimpleNamespace(src_uri=path) for path in files if path != f"papers/{KARNOUB}.md"]
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.litatlas"):
+        plugin.on_env(SimpleNamespace(bytecode_cache=None), None, stub)
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings and all(w.endswith(f"links to papers/{KARNOUB}.md, which is not a page of the site") for w in warnings)
+
+
+def test_pages_reused_under_serve_keep_their_links_checked(project_copy: Path) -> None:
+    state, files = _generate(project_copy)
+    first = dict(state.links.targets)
+    record = project_copy / "records" / f"{KARNOUB}.yml"
+    record.write_text(record.read_text(encoding="utf-8").replace("far more", "much more"), encoding="utf-8")
+    state, files = _generate_again(state, project_copy)
+    assert state.memo is not None and state.memo.reused > 100
+    assert set(state.links.targets) == set(first)
+    assert state.broken_links(set(files)) == []

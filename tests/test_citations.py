@@ -425,6 +425,6 @@ def test_copy_button_and_bibtex_block_on_the_paper_page() -> None:
     assert (
         '<button type="button" class="md-button la-copy" data-la-copy="bibtex" style="display: none">Copy BibTeX</button>' in page
     )
-    assert f"[BibTeX (.bib)]({KARNOUB}.bib)" in page and f"[RIS (.ris)]({KARNOUB}.ris)" in page
+    assert f'<a href="../{KARNOUB}.bib">BibTeX (.bib)</a>' in page and f'<a href="../{KARNOUB}.ris">RIS (.ris)</a>' in page
     block = page.split('<details class="la-bibtex"><summary>BibTeX</summary><pre><code>', 1)[1].split("</code></pre>", 1)[0]
     assert html.unescape(block) + "\n" == citations.bibtex(rec, "karnoub2007mesenchymal")

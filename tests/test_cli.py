@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from litatlas.cli import main
+from litatlas.site.context import SiteContext
 
 BROKEN = """\
 # yaml-language-server: $schema=../scripts/litatlas/schema/record.schema.json
@@ -69,9 +70,19 @@ def test_build_writes_pages_outside_docs_and_records(project_copy: Path, tmp_pat
         ".litatlas_cache/.gitignore",
     }
     paper = (out / "papers" / "karnoub-2007-msc-ccl5-breast-metastasis.md").read_text(encoding="utf-8")
-    assert "(https://doi.org/10.1038/nature06188)" in paper
+    assert 'href="https://doi.org/10.1038/nature06188"' in paper
     assert (out / "topics" / "tumour-promotion.md").is_file()
     assert (out / "browse" / "molecules" / "ccl5.md").is_file()
+
+
+def test_build_fails_on_a_raw_html_link_to_a_missing_page(
+    project_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Raw HTML links are not checked by MkDocs: the CLI checks them against the pages it wrote and docs/."""
+    monkeypatch.setattr(SiteContext, "paper_path", lambda self, record: "papers/gone.md")
+    assert main(["build", "--out", str(tmp_path / "out")]) == 1
+    err = [line for line in capsys.readouterr().err.splitlines() if ": warning: " not in line]
+    assert len(err) == 1 and err[0].endswith(": links to papers/gone.md, which is not a page of the site"), err
 
 
 @pytest.mark.parametrize("target", ["docs", "records", "docs/sub", "."])

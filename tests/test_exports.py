@@ -277,7 +277,7 @@ def test_the_site_builds_with_the_cli(project_copy: Path, tmp_path: Path) -> Non
     assert main(["build", "--out", str(out)]) == 0
     assert (out / "downloads" / "atlas.bib").is_file() and (out / "assets" / "litatlas-cite.js").is_file()
     paper = (out / "papers" / "karnoub-2007-msc-ccl5-breast-metastasis.md").read_text(encoding="utf-8")
-    assert "[BibTeX (.bib)](karnoub-2007-msc-ccl5-breast-metastasis.bib)" in paper
+    assert '<a href="../karnoub-2007-msc-ccl5-breast-metastasis.bib">BibTeX (.bib)</a>' in paper
     # The copy has no CITATION.cff: the page still says how to cite, from the site's own settings.
     downloads = (out / "downloads" / "index.md").read_text(encoding="utf-8")
     assert "## How to cite" in downloads and "CITATION.cff" not in downloads

@@ -152,7 +152,7 @@ def test_whats_new_groups_records_by_added_date_newest_first() -> None:
         ("5 January 2026", "added-2026-01-05"),
         ("31 December 2025", "added-2025-12-31"),
     ]
-    order = re.findall(r"\(\.\./papers/(made-2020-paper-\d)\.md\)", page)
+    order = re.findall(r'href="\.\./papers/(made-2020-paper-\d)/"', page)
     assert order == ["made-2020-paper-2", "made-2020-paper-3", "made-2020-paper-1", "made-2020-paper-4"]
     assert "[Atom feed of the whole atlas](../feeds/atlas.xml)" in page
     assert "[Tumour promotion](../feeds/tumour-promotion.xml)" in page
@@ -161,7 +161,7 @@ def test_whats_new_groups_records_by_added_date_newest_first() -> None:
 def test_whats_new_lists_every_bundled_record_once_and_starts_with_the_home_page_five() -> None:
     renderer = SiteContext(bundled())
     page = built()[routes.NEW]
-    listed = re.findall(r"\(\.\./papers/([a-z0-9-]+)\.md\)", page)
+    listed = re.findall(r'href="\.\./papers/([a-z0-9-]+)/"', page)
     assert sorted(listed) == sorted(r.id for r in bundled().records)
     home_page = home.build(renderer)[routes.HOME]
     newest_on_home = re.findall(r"\(papers/([a-z0-9-]+)\.md\)", home_page.split("## Newest additions", 1)[1])
@@ -172,7 +172,7 @@ def test_whats_new_lists_every_bundled_record_once_and_starts_with_the_home_page
 def test_whats_new_is_bounded_for_big_atlases() -> None:
     records = [made(n, "2026-01-01") for n in range(feeds.NEW_PAGE_LIMIT + 5)]
     page = feeds.build(SiteContext(atlas_with(records)))[routes.NEW]
-    assert len(re.findall(r"\(\.\./papers/", page)) == feeds.NEW_PAGE_LIMIT
+    assert len(re.findall(r'href="\.\./papers/', page)) == feeds.NEW_PAGE_LIMIT
     assert f"(of {feeds.NEW_PAGE_LIMIT + 5}: [all papers](../browse/all.md))" in page
 
 

@@ -19,6 +19,7 @@ import pytest
 from litatlas.load.atlas import load_atlas
 from litatlas.model.atlas import Atlas
 from litatlas.model.settings import Settings
+from litatlas.site import routes
 from litatlas.site.build import render_pages
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -94,16 +95,19 @@ UNSAFE_IN_GOLDEN = [
     "<img",
     "<b>",
     "<i>",
-    "<em>",
-    "<a ",
     "](javascript",
+    "javascript:",
     "{{",
     "{%",
     "onerror=",
     'onclick="',
 ]
-# Raw HTML the templates themselves write (badge, citation block); record text never adds another element.
+# Raw HTML the templates themselves write (badge, citation block, tables and lists of links); record text never
+# adds another element.
 TEMPLATE_TAGS = {"span", "div", "button", "details", "summary", "pre", "code", "script"}
+TEMPLATE_TAGS |= {"p", "em", "a", "ul", "li", "table", "thead", "tbody", "tr", "th", "td"}
+# Every link a template writes: an optional class, then an address with no quote or angle bracket in it.
+ANCHOR = re.compile(r'<a(?: class="[a-z -]+")? href="[^"<>]+"(?: aria-label="[^"<>]*")?>')
 JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
 PRE = re.compile(r"<pre\b[^>]*><code>(.*?)</code></pre>", re.S)
 
@@ -123,6 +127,8 @@ def test_goldens_show_record_text_escaped(page: str) -> None:
         assert needle not in prose, f"{page} contains raw {needle!r}"
     tags = {tag.lower() for tag in re.findall(r"</?([a-zA-Z][a-zA-Z0-9]*)", text)}
     assert tags <= TEMPLATE_TAGS, f"{page}: unexpected HTML elements {tags - TEMPLATE_TAGS}"
+    for tag in re.findall(r"<a\b[^>]*>", prose):
+        assert ANCHOR.fullmatch(tag), f"{page}: unexpected link {tag}"
 
 
 def test_markup_record_text_is_shown_as_escaped_characters(pages: dict[str, str]) -> None:
@@ -131,31 +137,46 @@ def test_markup_record_text_is_shown_as_escaped_characters(pages: dict[str, str]
     assert title.startswith("# &#60;script&#62;alert(&#39;x&#39;)&#60;/script&#62; &#42;stars&#42;")
     assert "&#91;link&#93;(javascript&#58;x) &#123;&#123; 7&#42;7 &#125;&#125;" in title
     # Findings that look like a heading, a table row or a numbered list stay list items of text.
-    assert "- &#35; heading\n" in paper
-    assert "- &#124; pipe &#124; table &#124;\n" in paper
-    assert "- &#49;. numbered" in paper
-    # The publisher URL is percent-encoded so it cannot close the Markdown link early.
-    assert "[Publisher page](https://example.org/paper?a=1&b=%282%29&c=%5Bx%5D){: .la-id-link }" in paper
+    assert "<li>&#35; heading</li>\n" in paper
+    assert "<li>&#124; pipe &#124; table &#124;</li>\n" in paper
+    assert "<li>&#49;. numbered &#38; &#60;em&#62;emphasised&#60;/em&#62;" in paper
+    # The publisher URL is percent-encoded, then escaped for the attribute it lands in.
+    assert '<a class="la-id-link" href="https://example.org/paper?a=1&amp;b=%282%29&amp;c=%5Bx%5D">Publisher page</a>' in paper
 
 
 def test_identifier_links_and_their_own_paragraph(pages: dict[str, str]) -> None:
     paper = pages["papers/alpha-2007-stroma-breast-metastasis.md"]
-    assert "(https://doi.org/10.5555/golden.alpha){: .la-id-link }" in paper
-    assert "(https://pubmed.ncbi.nlm.nih.gov/90000001/){: .la-id-link }" in paper
-    assert "(https://pmc.ncbi.nlm.nih.gov/articles/PMC9000001/){: .la-id-link }" in paper
-    # The links end their paragraph: the next block starts after a blank line.
-    assert re.search(r"\{: \.la-id-link \}\n\n## Summary", paper)
+    links = re.search(r"\n(<p><a class=\"la-id-link\".*)\n", paper)
+    assert links is not None
+    assert links.group(1) == (
+        '<p><a class="la-id-link" href="https://doi.org/10.5555/golden.alpha">DOI &#49;&#48;.5555/golden.alpha</a>'
+        ' · <a class="la-id-link" href="https://pubmed.ncbi.nlm.nih.gov/90000001/">PubMed 90000001</a>'
+        ' · <a class="la-id-link" href="https://pmc.ncbi.nlm.nih.gov/articles/PMC9000001/">PMC PMC9000001</a></p>'
+    )
+    # The reason a paper has neither identifier is its own paragraph, after the links.
     markup_paper = pages[f"papers/{MARKUP_RECORD}.md"]
-    assert re.search(r"\{: \.la-id-link \}\n\n\*No DOI or PMID:\*", markup_paper)
+    assert re.search(r">Publisher page</a></p>\n<p><em>No DOI or PMID:</em> A made-up paper", markup_paper)
 
 
 def test_every_record_has_a_paper_page_and_pages_link_to_existing_pages(pages: dict[str, str]) -> None:
     atlas = load_golden_atlas()
     assert {f"papers/{r.id}.md" for r in atlas.records} <= set(pages)
     docs = {p.relative_to(INPUT / "docs").as_posix() for p in (INPUT / "docs").rglob("*.md")}
+    checked = 0
     for page, text in pages.items():
         if not page.endswith(".md"):
             continue
         for target in re.findall(r"\]\(([^)\s]+\.md)(?:#[^)]*)?\)", text):
             resolved = posixpath.normpath(posixpath.join(posixpath.dirname(page), target))
             assert resolved in pages or resolved in docs, f"{page} links to missing page {target}"
+        # Raw HTML links carry the URL the page will have; it must be the URL of a generated page or file.
+        base = "/site/" + routes.page_url(page)
+        for address in re.findall(r'<a\b[^>]*\bhref="([^"#]+)(?:#[^"]*)?"', text):
+            if "://" in address or address.startswith(("mailto:", "?")):
+                continue
+            url = posixpath.normpath(posixpath.join(posixpath.dirname(base), address.split("?")[0]))
+            resolved = url.removeprefix("/site/").removeprefix("/site")
+            candidates = {resolved, f"{resolved}.md", f"{resolved}/index.md".lstrip("/")}
+            assert candidates & (set(pages) | docs), f"{page} links to missing page {address}"
+            checked += 1
+    assert checked > 100

@@ -22,7 +22,8 @@ from litatlas.model.problems import Problem, errors, format_problems
 from litatlas.model.settings import Settings
 from litatlas.publish.disk import THEME_DIR, check_output_dir, write_pages
 from litatlas.publish.searchrules import exclude_from_search
-from litatlas.site.build import render_pages
+from litatlas.site.build import render_site
+from litatlas.site.context import Links
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -117,9 +118,15 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
     if atlas is None:
         return 1
     # Front matter keeps the pages that list papers out of the search index, as the MkDocs plugin does.
-    pages = exclude_from_search(render_pages(atlas))
+    links = Links()
+    pages = exclude_from_search(render_site(atlas, links=links))  # type: ignore[arg-type] - not deferred: text
     write_pages(pages, out, settings.docs_dir)
     print(f"wrote {len(pages)} generated pages (and the hand-written docs) to {out}")
+    docs = {p.relative_to(settings.docs_dir).as_posix() for p in settings.docs_dir.rglob("*") if p.is_file()}
+    broken = links.broken(set(pages) | docs)
+    if broken:
+        print("\n".join(broken), file=sys.stderr)
+        return 1
     print(f"to build them without the plugin, set theme.custom_dir to {THEME_DIR}")
     return 0
 

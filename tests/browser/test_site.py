@@ -29,13 +29,22 @@ def test_home_page_loads_without_console_errors(tab: Tab) -> None:
     assert tab.unexpected_outside() == [], "the site called a host it is not known to need"
 
 
+def _wait_for_results(page: Any, query: str) -> None:
+    """Wait for the result list of the whole query (results for a prefix such as "Ka" may show first)."""
+    page.wait_for_function(
+        "q => { const item = document.querySelector('.md-search-result__item');"
+        " return item !== null && item.parentElement.getAttribute('data-la-query') === q; }",
+        arg=query,
+    )
+
+
 def _search(tab: Tab, query: str) -> list[str]:
     """Type a query the way a reader does (fill() starts no search) and return every result link."""
     page = tab.open()
     box = page.locator("input.md-search__input")
     box.click()
     box.press_sequentially(query, delay=20)
-    page.wait_for_selector(".md-search-result__item")
+    _wait_for_results(page, query)
     # Material renders results in pages as the list scrolls: scroll until no more appear.
     links = page.locator(".md-search-result__item > a")
     count = -1
@@ -72,7 +81,7 @@ def _type_query(page: Any, query: str) -> None:
     box.click()
     box.fill("")
     box.press_sequentially(query, delay=20)
-    page.wait_for_selector(".md-search-result__item")
+    _wait_for_results(page, query)
 
 
 @SEARCHES

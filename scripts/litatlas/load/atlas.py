@@ -28,17 +28,31 @@ def intro_paths(config: AtlasConfig) -> list[str]:
 
 
 def load_atlas(
-    settings: Settings, files: list[Path] | None = None, today: dt.date | None = None
+    settings: Settings,
+    files: list[Path] | None = None,
+    today: dt.date | None = None,
+    keep: dict[str, RecordCache] | None = None,
 ) -> tuple[Atlas | None, list[Problem]]:
+    """The atlas and every problem found. With `keep` (a dict the caller holds across calls, as `mkdocs serve`
+    does), the record cache stays in memory between calls and is written to disk only on the first one."""
     config, problems = load_config(settings.config_path, settings.display(settings.config_path))
     if config is None:
         return None, problems
     skip = [settings.config_path.name] if settings.config_path.parent.resolve() == settings.records_dir.resolve() else []
     paths = record_files(files if files is not None else [settings.records_dir], skip)
     today = today or dt.date.today()
-    cache = RecordCache.for_project(settings.root, context_key(settings.config_path.read_bytes(), today.isoformat()))
+    context = context_key(settings.config_path.read_bytes(), today.isoformat())
+    cache = keep.get(context) if keep is not None else None
+    first = cache is None
+    if cache is None:
+        cache = RecordCache.for_project(settings.root, context)
     records, found = validate_files(paths, Checker(config), settings.root, today, cache)
-    cache.save()
+    if first:
+        cache.save()
+    if keep is not None:
+        cache.next_run()
+        keep.clear()
+        keep[context] = cache
     problems.extend(found)
     records.sort(key=lambda r: (-r.year, r.first_author_surname.casefold(), r.id))
     status, found = load_status(status_path(settings), settings.display(status_path(settings)))

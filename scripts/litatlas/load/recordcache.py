@@ -60,6 +60,7 @@ class RecordCache:
         self._stored: dict[str, Any] = {}
         self._used: dict[str, Any] = {}
         self._changed = False
+        self._made: dict[str, tuple[Record | None, list[Problem]]] = {}  # entries already turned into records
         if path is not None:
             self._stored = _read(path, context)
 
@@ -76,10 +77,13 @@ class RecordCache:
         entry = self._stored.get(key)
         if entry is None:
             return None
-        try:
-            result = _record(entry.get("record")), [Problem(*p) for p in entry["problems"]]
-        except (TypeError, KeyError, ValueError, AttributeError):
-            return None  # an entry this code cannot read is simply not used
+        result = self._made.get(key)
+        if result is None:
+            try:
+                result = _record(entry.get("record")), [Problem(*p) for p in entry["problems"]]
+            except (TypeError, KeyError, ValueError, AttributeError):
+                return None  # an entry this code cannot read is simply not used
+            self._made[key] = result
         self._used[key] = entry
         return result
 
@@ -99,8 +103,21 @@ class RecordCache:
         self._used[f"{display}\0{digest}"] = entry
         self._changed = True
 
-    def save(self) -> None:
-        """Keep the entries of this run only (deleted and edited records drop out); written atomically."""
+    def next_run(self) -> None:
+        """Keep this cache in memory for another check of the same project (`mkdocs serve` rebuilds).
+
+        The entries used by this run become what the next one looks up; records already made are handed out
+        again as they are (pages never change a record).
+        """
+        self._stored, self._used = {**self._stored, **self._used}, {}
+        self._made = {key: made for key, made in self._made.items() if key in self._stored}
+
+    def save(self, everything: bool = False) -> None:
+        """Keep the entries of this run only (deleted and edited records drop out); written atomically.
+
+        `everything` keeps every entry known (after `next_run`, at the end of `mkdocs serve`)."""
+        if everything:
+            self._used, self._changed = {**self._stored, **self._used}, True
         if self.path is None or not (self._changed or len(self._used) != len(self._stored)):
             return
         # A read-only checkout builds just as well, only without the cache: OSError leaves it unwritten.

@@ -99,6 +99,7 @@ def validate_files(
             cache.put(display, digest, record, found)
         problems.extend(found)
         if record is not None:
+            record.digest = digest
             checked.append((record, any(p.severity == "error" for p in found)))
     # Records with errors still take part in the duplicate check, so all problems show at once.
     duplicates = check_duplicates([record for record, _ in checked])

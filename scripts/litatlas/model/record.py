@@ -20,6 +20,7 @@ class Record:
     data: dict[str, Any]
     line: int = 1
     lines: dict[tuple[Any, ...], int] = field(default_factory=dict, repr=False)
+    digest: str = ""  # of the file's bytes: what pages made from this record depend on
 
     def __getitem__(self, key: str) -> Any:
         return self.data[key]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 
@@ -20,7 +21,7 @@ class Settings:
     use_directory_urls: bool = True  # how page paths become URLs in raw HTML links and data files
     language: str = "en"
 
-    @property
+    @cached_property
     def records_rel(self) -> str:
         return self.display(self.records_dir)
 

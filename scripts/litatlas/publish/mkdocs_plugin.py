@@ -88,16 +88,22 @@ class LitatlasPlugin(BasePlugin[LitatlasConfig]):
             if generated.unchanged:
                 file.is_modified = _unchanged  # MkDocs skips it in a dirty build: its output is still there
         self.state.forget_search_pages({file.src_uri for file in files.documentation_pages()})
+        if self.state.summary:
+            log.info(self.state.summary)
         return files
 
     def on_env(self, env: Any, config: Any, files: Files) -> Any:
+        # Every page has been read and converted: the raw HTML links of generated pages can be checked, as
+        # MkDocs checked the Markdown ones (a warning, so `--strict` fails).
+        for line in self.state.broken_links({file.src_uri for file in files}):
+            log.warning(line)
         if self.state.incremental and env.bytecode_cache is None:
             env.bytecode_cache = BYTECODE_CACHE  # the theme's templates too are compiled once per `mkdocs serve`
         return env
 
+    @event_priority(-100)  # last: other plugins see the page as written
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Files) -> str:
-        self.state.search_meta(page.file.src_uri, page.meta)
-        return markdown
+        return self.state.markdown(page.file.src_uri, markdown, page.meta)
 
     @event_priority(-100)  # last, after any other plugin has seen the HTML
     def on_page_content(self, html: str, page: Any, config: Any, files: Files) -> str:
@@ -132,6 +138,9 @@ class LitatlasPlugin(BasePlugin[LitatlasConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self.state.close_indexer()
+
+    def on_shutdown(self) -> None:
+        self.state.close()
 
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         settings = self._settings(config)

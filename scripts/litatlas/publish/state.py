@@ -7,6 +7,8 @@ HTML over as MkDocs converts it, and calls `finish` after the build to write the
 from __future__ import annotations
 
 import gc
+import logging
+import threading
 import time
 import zlib
 from dataclasses import dataclass
@@ -14,13 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from litatlas.load.atlas import intro_paths, load_atlas
+from litatlas.load.recordcache import RecordCache
 from litatlas.model.problems import Problem
 from litatlas.model.settings import Settings
+from litatlas.publish import slots
 from litatlas.publish.pagefind import Indexer, digest, indexed_page, page_document, paper_record, search_script
 from litatlas.publish.searchrules import excluded, mark_tables
 from litatlas.site import routes
 from litatlas.site.build import render_site
-from litatlas.site.context import Content
+from litatlas.site.context import Content, Links, Memo
 
 
 @dataclass
@@ -58,6 +62,12 @@ class BuildState:
         self.language = "en"
         self.indexer: Indexer | None = None
         self.packed: dict[str, bytes] = {}
+        self.blocks: dict[str, list[str]] = {}  # raw HTML set aside while MkDocs converts a page
+        self.memo = Memo() if self.incremental else None
+        self.indexing: threading.Thread | None = None
+        self.summary = ""
+        self.links = Links()
+        self.record_cache: dict[str, RecordCache] = {}  # kept in memory across `mkdocs serve --dirty` rebuilds
 
     # ----- before MkDocs reads the pages
 
@@ -65,7 +75,7 @@ class BuildState:
         """Load, check and render the atlas; the files to add, the record problems, the pages they replace."""
         self.close_indexer()
         self.search_records = None  # no index from the records of an earlier build
-        atlas, problems = load_atlas(settings)
+        atlas, problems = load_atlas(settings, keep=self.record_cache if self.incremental else None)
         self.edit_urls = {}
         self.generated = set()
         self.language = language
@@ -74,7 +84,8 @@ class BuildState:
         if self.one_shot:
             gc.freeze()  # the records live until rendering ends: the collector need not scan them again and again
         # `mkdocs build`: paper pages are made when MkDocs reads them, not all held at once (memory).
-        pages = render_site(atlas, defer=self.one_shot)
+        self.links = Links()
+        pages = render_site(atlas, defer=self.one_shot, memo=self.memo, links=self.links)
         unchanged_since = self.previous if self.incremental and fingerprint == self.fingerprint else {}
         digests: dict[str, int] = {}
         files = []
@@ -94,6 +105,9 @@ class BuildState:
             self.edit_urls[path] = generated.edit_url
         self.generated = set(pages)
         if self.incremental:
+            changed = sum(1 for f in files if not f.unchanged)
+            reused = self.memo.reused if self.memo is not None else 0
+            self.summary = f"{len(files)} generated files, {changed} changed; {reused} pages reused without rendering"
             self.previous, self.fingerprint = digests, fingerprint
         # One Pagefind record per paper, from its data; indexed after the build.
         self.search_records = [
@@ -110,6 +124,10 @@ class BuildState:
             gc.freeze()  # what is left lives until the build ends (files, configuration, theme)
         return Generated(files, problems, replaces)
 
+    def broken_links(self, available: set[str]) -> list[str]:
+        """Raw HTML links of the generated pages to pages the site does not have (once every page was read)."""
+        return self.links.broken(available)
+
     def forget_search_pages(self, sources: set[str]) -> None:
         """Under `serve --dirty`, keep the search text of pages that still exist (unchanged ones are not converted)."""
         if self.incremental:
@@ -119,9 +137,16 @@ class BuildState:
 
     # ----- while MkDocs converts and writes the pages
 
-    def search_meta(self, path: str, meta: dict[str, Any]) -> None:
-        if excluded(path) and path in self.generated and "search" not in meta:
+    def markdown(self, path: str, markdown: str, meta: dict[str, Any]) -> str:
+        """A page's Markdown as MkDocs converts it: a generated page's raw HTML blocks set aside."""
+        if path not in self.generated:
+            return markdown
+        if excluded(path) and "search" not in meta:
             meta["search"] = {"exclude": True}  # what `litatlas build --out` writes as front matter
+        markdown, blocks = slots.stash(markdown)
+        if blocks:
+            self.blocks[path] = blocks
+        return markdown
 
     def converted(self, path: str, html: str) -> str | None:
         """Keep a generated page's HTML compressed until it is written; None for pages that are not ours.
@@ -131,6 +156,7 @@ class BuildState:
         """
         if path not in self.generated:
             return None
+        html = slots.restore(html, self.blocks.pop(path, []))
         self.packed[path] = zlib.compress(mark_tables(path, html).encode("utf-8"), 1)
         return ""
 
@@ -148,24 +174,55 @@ class BuildState:
     # ----- after the build
 
     def finish(self, site_dir: Path) -> str | None:
-        """Write the Pagefind index; a line for the log, or None when nothing was written."""
+        """Write the Pagefind index; a line for the log, or None when nothing was written.
+
+        Under `mkdocs serve` the index is made only when searchable text changed, and in the background: the
+        browser reloads the edited page at once and the search box catches up a moment later.
+        """
         records = self.search_records
         if records is None:  # the records did not load: the build has failed already
             return None
         pages = [self.search_pages[src] for src in sorted(self.search_pages)]
-        start = time.perf_counter()
         indexer, self.indexer = self.indexer, None
-        made_from = None
-        if indexer is None:  # `mkdocs serve`: the index is made at the end, and only when its text changed
-            made_from = digest(records, pages)
-            if made_from == self.search_digest and (site_dir / "pagefind" / "pagefind.js").is_file():
-                return None  # no searchable text changed since the last build: the index on disk is still right
-            indexer = Indexer(records, self.language, background=False)
-        count = indexer.finish(pages, site_dir)
+        if indexer is not None:  # `mkdocs build`: the papers were indexed during the build
+            start = time.perf_counter()
+            count = indexer.finish(pages, site_dir)
+            return f"Pagefind search index: {count} entries ({time.perf_counter() - start:.2f} s at the end of the build)"
+        self.wait_for_index()
+        made_from = digest(records, pages)
+        if made_from == self.search_digest and (site_dir / "pagefind" / "pagefind.js").is_file():
+            return None  # no searchable text changed since the last build: the index on disk is still right
         self.search_digest = made_from
-        return f"Pagefind search index: {count} entries ({time.perf_counter() - start:.2f} s at the end of the build)"
+        if not self.incremental:
+            count = Indexer(records, self.language, background=False).finish(pages, site_dir)
+            return f"Pagefind search index: {count} entries"
+        self.indexing = threading.Thread(
+            target=_index, args=(records, pages, self.language, site_dir), name="pagefind-index", daemon=True
+        )
+        self.indexing.start()
+        return f"Pagefind search index: {len(records) + len(pages)} entries, written in the background"
+
+    def close(self) -> None:
+        """At the end of `mkdocs serve`: let the index finish and keep the record cache on disk."""
+        self.wait_for_index()
+        for cache in self.record_cache.values():
+            cache.save(everything=True)
+
+    def wait_for_index(self) -> None:
+        """Let a background index finish before another one starts (or before the process ends)."""
+        if self.indexing is not None:
+            self.indexing.join()
+            self.indexing = None
 
     def close_indexer(self) -> None:
         indexer, self.indexer = self.indexer, None
         if indexer is not None:
             indexer.close()
+
+
+def _index(records: list[dict[str, Any]], pages: list[dict[str, Any]], language: str, site_dir: Path) -> None:
+    """Make the Pagefind index in a background thread (`mkdocs serve`); a failure is logged, not raised."""
+    try:
+        Indexer(records, language, background=False).finish(pages, site_dir)
+    except Exception as exc:  # noqa: BLE001 - a thread has no caller to raise to
+        logging.getLogger("mkdocs.plugins.litatlas").warning(f"Pagefind search index not updated: {exc}")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import heapq
-import posixpath
 import zlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Any, Callable, Iterable
 
 import jinja2
@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from litatlas.model.atlas import Atlas
 from litatlas.model.record import Record
-from litatlas.model.text import finalize, in_sentence, md, md_link
+from litatlas.model.text import finalize, h, in_sentence, md, md_link
 from litatlas.site import citations, routes
 
 RELATED_LIMIT = 5
@@ -63,7 +63,8 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(link=md_link, safe=Markup, markup_text=md)
+    # attr: a value (an address) inside an HTML attribute of a raw HTML block.
+    env.globals.update(link=md_link, safe=Markup, markup_text=md, attr=lambda value: Markup(h(value)))  # noqa: S704
     env.filters["sentence"] = in_sentence
     return env
 
@@ -88,6 +89,18 @@ class Deferred:
 
 Content = str | Deferred
 
+# A raw HTML block of a generated page: Markdown passes it through as it is. Under the MkDocs plugin it is not even
+# parsed (publish/slots.py sets it aside before the conversion and puts it back after); a plain MkDocs build of
+# the written pages reads it as ordinary raw HTML. Record text can never write the markers: `<` is escaped.
+HTML_START = "<!-- la:html -->"
+HTML_END = "<!-- /la:html -->"
+
+
+def raw_html(html: str) -> Markup:
+    """Wrap HTML (every value in it already escaped) as one raw block of a Markdown page."""
+    lines = [line for line in html.split("\n") if line.strip()]  # a blank line would end the block for Markdown
+    return Markup(f"\n{HTML_START}\n" + "\n".join(lines) + f"\n{HTML_END}\n")  # noqa: S704 - built from escaped parts
+
 
 class _Groups(dict):  # type: ignore[type-arg]
     def __init__(self, make: Callable[[str], dict[str, Group]]) -> None:
@@ -102,16 +115,92 @@ class _Groups(dict):  # type: ignore[type-arg]
         return self[field_id]
 
 
+class Links:
+    """Every page of the site that a raw HTML link points at, and a page that links to it.
+
+    MkDocs checks the links written in Markdown; raw HTML it passes through unread. Every raw HTML link to a
+    page of the site is made by SiteContext.url, which notes it here, so the build can check them as MkDocs
+    would (publish/state.py and `litatlas build --out` report a target that is neither generated nor in docs/).
+    """
+
+    def __init__(self) -> None:
+        self.targets: dict[str, str] = {}  # target page -> the first page found linking to it
+        self._collecting: set[str] | None = None
+
+    def add(self, here: str, target: str) -> None:
+        self.targets.setdefault(target, here)
+        if self._collecting is not None:
+            self._collecting.add(target)
+
+    def collect(self, make: Callable[[], str]) -> tuple[str, frozenset[str]]:
+        """Make a page and say which pages it links to (the memo keeps them with the page)."""
+        outer, self._collecting = self._collecting, set()
+        try:
+            made = make()
+            return made, frozenset(self._collecting)
+        finally:
+            self._collecting = outer
+
+    def broken(self, available: set[str]) -> list[str]:
+        """A line for every linked page that is not among the available ones (generated or in docs/)."""
+        missing = sorted((here, target) for target, here in self.targets.items() if target not in available)
+        return [f"{here}: links to {target}, which is not a page of the site" for here, target in missing]
+
+
+class Memo:
+    """Pages of the previous build with the inputs they were made from, kept across `mkdocs serve` rebuilds.
+
+    A page builder names a page's inputs (its records' file digests, the related papers it lists, ...);
+    when they are the same as last time, the page is not made again. Everything every page depends on (the
+    configuration, the settings, the templates) forms the generation: when it changes, nothing is reused.
+    """
+
+    def __init__(self) -> None:
+        self.generation: object = None
+        self.pages: dict[str, tuple[object, str, frozenset[str]]] = {}
+        self.used: dict[str, tuple[object, str, frozenset[str]]] = {}
+        self.reused = 0
+
+    def start(self, generation: object) -> None:
+        if generation != self.generation:
+            self.pages = {}
+        else:
+            self.pages = self.used or self.pages
+        self.generation, self.used, self.reused = generation, {}, 0
+
+    def page(self, path: str, inputs: object, make: Callable[[], str], links: Links) -> str:
+        previous = self.pages.get(path)
+        if previous is not None and previous[0] == inputs:
+            self.reused += 1
+            made, targets = previous[1], previous[2]
+            for target in targets:
+                links.add(path, target)
+        else:
+            made, targets = links.collect(make)
+        self.used[path] = (inputs, made, targets)
+        return made
+
+
+def _templates_stamp() -> tuple[tuple[str, int], ...]:
+    folder = Path(__file__).resolve().parent / "templates"
+    return tuple((p.name, p.stat().st_mtime_ns) for p in sorted(folder.glob("*.j2")))
+
+
 class SiteContext:
     """What every page builder shares: the atlas, its indexes and the templates; indexes are computed once.
 
     With `defer`, paper pages are made when they are read and the big downloads are held compressed,
-    so a build at 10,000 records never holds every generated file at once.
+    so a build at 10,000 records never holds every generated file at once. With a `memo` (`mkdocs serve`),
+    pages whose inputs did not change since the previous build are taken from it instead of made again.
     """
 
-    def __init__(self, atlas: Atlas, defer: bool = False) -> None:
+    def __init__(self, atlas: Atlas, defer: bool = False, memo: Memo | None = None, links: Links | None = None) -> None:
         self.atlas = atlas
+        self.links = links if links is not None else Links()
         self.defer = defer
+        self.memo = memo
+        if memo is not None:
+            memo.start((atlas.config, atlas.settings, _templates_stamp()))
         self.config = atlas.config
         self.settings = atlas.settings
         self.records = atlas.records
@@ -238,19 +327,29 @@ class SiteContext:
     def browse_path(self, field_id: str, key: str | None = None, page: int = 1) -> str:
         return routes.browse(None if field_id == "year" else self.config.field(field_id), key, page)
 
-    def facet_links(self, here: str, record: Record, field_id: str) -> Markup:
-        folder = posixpath.dirname(here)
-        return Markup(", ").join(self._facet_link(folder, field_id, value) for value in record.values(field_id))
+    def url(self, here: str, target: str) -> str:
+        """The address of `target` as a link on page `here` writes it in raw HTML (MkDocs does not rewrite those)."""
+        self.links.add(here, target.partition("#")[0] or here)
+        return routes.href(here, target, self.settings.use_directory_urls)
 
-    def _facet_link(self, folder: str, field_id: str, value: str) -> Markup:
-        # Every paper page sits in papers/, so a value's link is the same on all of them: made once.
-        cache_key = (folder, field_id, value)
+    def anchor(self, here: str, target: str, label: object, cls: str = "") -> Markup:
+        """<a href="...">label</a> to a page of the site; the label escaped, the address built from routes."""
+        attributes = f' class="{cls}"' if cls else ""
+        return Markup(f'<a{attributes} href="{h(self.url(here, target))}">{md(label)}</a>')  # noqa: S704 - escaped
+
+    def facet_links(self, here: str, record: Record, field_id: str) -> Markup:
+        """The record's values of a field, each linked to its browse page."""
+        base = routes.page_url(here, self.settings.use_directory_urls).rpartition("/")[0]
+        return Markup(", ").join(self._facet_link(here, base, field_id, value) for value in record.values(field_id))
+
+    def _facet_link(self, here: str, base: str, field_id: str, value: str) -> Markup:
+        # Pages at the same depth (every paper page) link a value with the same address: made once.
+        cache_key = (base, field_id, value)
         made = self._facet_link_cache.get(cache_key)
         if made is None:
             field = None if field_id == "year" else self.config.field(field_id)
             label = field.label_of(value) if field is not None else value
-            target = routes.relative(self.browse_path(field_id, value), folder)
-            made = self._facet_link_cache[cache_key] = md_link(label, target)
+            made = self._facet_link_cache[cache_key] = self.anchor(here, self.browse_path(field_id, value), label)
         return made
 
     def labels(self, record: Record, field_id: str, limit: int | None = None) -> Markup:
@@ -267,30 +366,41 @@ class SiteContext:
             cached = self._labels[key] = out + Markup(f", +{more}") if more > 0 else out  # noqa: S704 - a number
         return cached
 
-    def paper_rows(self, here: str, records: Iterable[Record], start: int = 1) -> Markup:
-        """The rows of a paper table (see _macros.md.j2): built here, not in Jinja, as they are most of a list page."""
-        folder = posixpath.dirname(here)
+    def paper_table(self, here: str, records: Iterable[Record], start: int = 1) -> Markup:
+        """A table of papers (number, year, first author, title, the configured columns) as raw HTML.
+
+        Built here, not in a template, and handed to Markdown as one HTML block: these tables are most of a
+        list page, and Python-Markdown would otherwise parse every cell.
+        """
         columns = [(f.id, f.column_limit or None) for f in self.config.column_fields]
+        head = '<th style="text-align: right;">#</th><th>Year</th><th>First author</th><th>Title</th>'
+        head += "".join(f"<th>{md(field.column)}</th>" for field in self.config.column_fields)
         rows = []
         for number, record in enumerate(records, start=start):
-            title = md_link(record.title, routes.relative(self.paper_path(record), folder))
-            author = md(record.first_author_surname)
-            cells = [self.labels(record, field_id, limit) for field_id, limit in columns]
-            rows.append(f"| {number} | {record.year} | {author} | {title} | {' | '.join(cells)} |")
-        return Markup("\n".join(rows))  # noqa: S704 - every cell escaped above or by labels()
+            cells = "".join(f"<td>{self.labels(record, field_id, limit)}</td>" for field_id, limit in columns)
+            rows.append(
+                f'<tr><td style="text-align: right;">{number}</td><td>{record.year}</td>'
+                f"<td>{md(record.first_author_surname)}</td><td>{self.anchor(here, self.paper_path(record), record.title)}</td>"
+                f"{cells}</tr>"
+            )
+        table = f"<table>\n<thead>\n<tr>{head}</tr>\n</thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>"
+        return raw_html(table)
 
     def subtopic_links(self, here: str, record: Record) -> Markup:
         links = []
         for sub in record.list("topics"):
             topic = self.config.headline_of.get(sub)
-            if topic is None:
-                continue
-            links.append(md_link(self.config.subtopics[sub].label, self.rel(here, routes.topic(topic.id, sub))))
+            if topic is not None:
+                links.append(self.anchor(here, routes.topic(topic.id, sub), self.config.subtopics[sub].label))
         return Markup(", ").join(links)
 
     @staticmethod
     def join(values: Iterable[object]) -> Markup:
         return Markup(", ").join(md(v) for v in values)
+
+    def made(self, path: str, inputs: object, make: Callable[[], str]) -> str:
+        """A page, made now or, when its inputs are those of the previous build, taken from the memo."""
+        return self.memo.page(path, inputs, make, self.links) if self.memo is not None else make()
 
     def later(self, make: Callable[[], str]) -> Content:
         return Deferred(make) if self.defer else make()
@@ -305,6 +415,8 @@ class SiteContext:
             "config": self.config,
             "routes": routes,
             "rel": lambda target: self.rel(here, target),
+            "href": lambda target: Markup(h(self.url(here, target))),  # noqa: S704 - escaped
+            "raw": raw_html,
             "paper_link": lambda rec: md_link(rec.title, self.rel(here, self.paper_path(rec))),
             **extra,
         }

@@ -103,12 +103,13 @@ def href(here: str, target: str, directory_urls: bool = True) -> str:
     """Relative URL from page `here` to page `target` (docs-relative .md paths), for raw HTML links."""
     target_path, _, anchor = target.partition("#")
     here_url = page_url(here, directory_urls)
-    base = here_url if here_url.endswith("/") or not here_url else here_url.rpartition("/")[0] + "/" if "/" in here_url else ""
+    folder = here_url.rstrip("/") if here_url.endswith("/") else posixpath.dirname(here_url)
     target_url = page_url(target_path, directory_urls) if target_path else here_url
-    if target_url.startswith(base):
-        link = target_url[len(base) :] or "./"
-    else:
-        link = "../" * base.count("/") + target_url or "./"
+    link = posixpath.relpath(target_url.rstrip("/") or ".", folder or ".")
+    if link == ".":
+        link = "./"
+    elif target_url.endswith("/") or not target_url:
+        link += "/"
     return link + (f"#{anchor}" if anchor else "")
 
 

@@ -83,6 +83,7 @@
     generation += 1;
     state = { results: [], shown: 0, query: "" };
     box.list.textContent = "";
+    box.list.removeAttribute("data-la-query");
     showMeta(box, text(box, "placeholder", 0));
   }
 
@@ -107,6 +108,7 @@
           if (mine !== generation || !answer) return;
           state = { results: answer.results || [], shown: 0, query: query };
           box.list.textContent = "";
+          box.list.setAttribute("data-la-query", query); // which query the list answers (tests wait for it)
           var count = state.results.length;
           showMeta(box, count === 0 ? text(box, "none", 0) : text(box, count === 1 ? "one" : "other", count));
           more(box, mine);

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from litatlas.model.record import Record
@@ -49,16 +50,16 @@ def paginated(
     for number, chunk in enumerate(chunks, start=1):
         here = f"{base}{routes.page_suffix(number)}.md"
         pager = [(n, ctx.rel(here, f"{base}{routes.page_suffix(n)}.md")) for n in range(1, len(chunks) + 1)]
-        pages[here] = ctx.render(
-            "list.md.j2",
-            here,
-            title=title,
-            intro=intro,
-            records=chunk,
-            total=len(records),
-            number=number,
-            pager=pager if len(chunks) > 1 else [],
-            first_index=(number - 1) * ROWS_PER_PAGE + 1,
-            facet=facet,
-        )
+        values = {
+            "title": title,
+            "intro": intro,
+            "records": chunk,
+            "total": len(records),
+            "number": number,
+            "pager": pager if len(chunks) > 1 else [],
+            "first_index": (number - 1) * ROWS_PER_PAGE + 1,
+            "facet": facet,
+        }
+        inputs = (title, intro, len(records), number, len(chunks), facet, tuple((r.id, r.digest) for r in chunk))
+        pages[here] = ctx.made(here, inputs, functools.partial(ctx.render, "list.md.j2", here, **values))
     return pages

@@ -164,7 +164,7 @@ class Evidence:
     # ----- HTML pieces
 
     def _link(self, here: str, target: str, label: str) -> str:
-        return f'<a href="{h(routes.href(here, target, self.ctx.settings.use_directory_urls))}">{h(label)}</a>'
+        return f'<a href="{h(self.ctx.url(here, target))}">{h(label)}</a>'
 
     def _count(self, here: str, count: int, description: str, **filters: str) -> str:
         """A count that opens the papers it counts, when every field it is filtered by has a filter."""

@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from litatlas.model.curation import Trial
 from litatlas.model.record import Record
-from litatlas.model.text import doi_url, md, md_link, pmc_url, pubmed_url, template_url, url
+from litatlas.model.text import doi_url, h, md, pmc_url, pubmed_url, template_url, url
 from litatlas.site import citations, routes
 from litatlas.site.context import Content, SiteContext
 
@@ -27,10 +27,23 @@ class PaperCitation:
 def build(ctx: SiteContext) -> dict[str, Content]:
     pages: dict[str, Content] = {}
     for record in ctx.records:
-        pages[routes.paper(record.id)] = ctx.later(functools.partial(paper_page, ctx, record))
+        path = routes.paper(record.id)
+        make = functools.partial(paper_page, ctx, record)
+        if ctx.memo is not None:
+            pages[path] = ctx.made(path, paper_inputs(ctx, record), make)
+        else:
+            pages[path] = ctx.later(make)
         pages[routes.paper_file(record.id, "bib")] = ctx.bibtex(record)
         pages[routes.paper_file(record.id, "ris")] = citations.ris(record)
     return pages
+
+
+def paper_inputs(ctx: SiteContext, record: Record) -> tuple[object, ...]:
+    """Everything a paper page shows that can change between builds, besides the configuration and templates."""
+    status = ctx.atlas.status
+    related = tuple((o.id, o.title, o.year, o.first_author_surname) for o in ctx.related(record))
+    trials = tuple(status.trials.get(t) for t in record.values(ctx.config.trials_field)) if ctx.config.trials_field else ()
+    return (record.digest, related, ctx.citation_keys[record.id], status.papers.get(record.id), status.checked, trials)
 
 
 def paper_page(ctx: SiteContext, record: Record) -> str:
@@ -107,7 +120,7 @@ def value_cell(ctx: SiteContext, here: str, record: Record, field_id: str) -> Ma
 
 def _identifier(value: str, link: str, trial: Trial | None) -> Markup:
     """An identifier linked to its registry, with the registry's status when `litatlas status` has fetched it."""
-    made = md_link(value, template_url(link, value))
+    made = Markup(f'<a href="{h(template_url(link, value))}">{md(value)}</a>')  # noqa: S704 - escaped
     if trial is None:
         return made
     facts = [trial.status_label, trial.phase_label, f"updated {trial.last_update}" if trial.last_update else ""]
