@@ -1,24 +1,29 @@
 #!/usr/bin/env python3
-"""litatlas benchmark (`make bench`): speed, size and memory at 100, 1,000 and 10,000 synthetic records.
+"""litatlas benchmark (`make bench`): speed, size and memory at 100 to 10,000 synthetic records, as ratios.
 
 For every size N it generates schema-valid records (benchmarks/synthetic.py, fixed seed) into a throw-away
 project (a copy of mkdocs.yml, docs/ and records/atlas.yml; nothing is written into the
 repository) and measures:
 
 * load + validate, and render, in this process (median of several runs; wall and CPU time);
-* the full `mkdocs build` with the litatlas plugin, and the baseline: a bare `mkdocs build` of the same
-  Markdown written by `litatlas build --out`, with a copy of the config that drops the litatlas plugin
-  (subprocesses, median of several runs, runs of the two alternating; peak RSS of each build);
+* the full `mkdocs build` with the litatlas plugin, against two builds measured in the same run (runs
+  alternating, so a slow phase of the machine hits all alike; median of several runs; peak RSS of the mkdocs
+  process and of the Pagefind binary apart):
+  - the reference: MkDocs with the same configuration (theme, overrides, Markdown extensions, navigation)
+    building as many minimal pages (a heading and a sentence each, pages outside the navigation declared so);
+  - the bare build: the same Markdown, written by `litatlas build --out`, built without the plugin;
 * the size of site/, the search index (bytes per record), and the HTML of paper, topic and browse pages;
 * in headless Chromium (Debian /usr/bin/chromium through Playwright; skipped when missing): the time from
   opening the home page to the first search result, and the time to apply a facet filter on "All papers";
+* under `mkdocs serve --dirty` at 2,000 and 10,000 records: the server's start, and the time from saving a
+  change until the pages that show it are served and the rebuild has finished: an edit to a record's summary,
+  a record added, that record deleted;
 
-and once, for the bundled atlas, the edit-to-preview latency under `mkdocs serve`: change one record and
-poll the served paper page until it shows the change.
+and for the bundled atlas, the edit-to-preview latency with and without --dirty.
 
-It prints a table and writes every figure to bench-results/bench.json (gitignored).
+It prints the tables and writes every figure to bench-results/bench.json (gitignored).
 
-    python benchmarks/bench.py                     # N = 100, 1,000, 10,000 (15-25 minutes on 2 cores)
+    python benchmarks/bench.py                     # N = 100, 1,000, 3,000, 10,000; serve at 2,000, 10,000
     python benchmarks/bench.py --quick             # N = 100, 1,000 with fewer runs (a few minutes)
     python benchmarks/bench.py --sizes 100,2000 --no-browser --no-serve
 """
@@ -34,6 +39,7 @@ import http.server
 import json
 import os
 import platform
+import re
 import shutil
 import signal
 import socket
@@ -71,6 +77,7 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 PROJECT_PARTS = ("mkdocs.yml", "docs", "CONTRIBUTING.md")
+PAPER_LINK = re.compile(r"\[([^\]]+)\]\((?:\.\./)*papers/[^)\s]+\.md(?:#[^)]*)?\)")
 SEED = 20260
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 # Builds are timed as on a fresh clone: without litatlas' record cache (the in-process figures show both).
@@ -213,17 +220,52 @@ def make_project(dest: Path, records: list[tuple[str, dict[str, Any]]] | None) -
         records_dir.mkdir()
         shutil.copy2(ROOT / "records" / "atlas.yml", records_dir / "atlas.yml")
         synthetic.write_records(records_dir, records)
+        # The hand-written pages cite bundled papers that a synthetic atlas does not have: their links become
+        # plain text, so a build does not spend its time warning about them.
+        for page in (dest / "docs").rglob("*.md"):
+            text = page.read_text(encoding="utf-8")
+            page.write_text(PAPER_LINK.sub(r"\1", text), encoding="utf-8")
     return dest
+
+
+def reference_config(project: Path, docs_out: Path, dest: Path) -> Path:
+    """The reference build: as many minimal pages as the atlas has, with the same configuration.
+
+    Every Markdown page `litatlas build --out` wrote becomes a heading and a sentence at the same path; the
+    configuration is the atlas's own (theme, theme overrides, Markdown extensions, navigation) without the
+    litatlas plugin, and the pages outside the navigation are declared so (`not_in_nav`), as the plugin does.
+    """
+    from litatlas.publish.disk import THEME_DIR
+
+    docs = dest / "docs"
+    for page in docs_out.rglob("*.md"):
+        target = docs / page.relative_to(docs_out)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(f"# Page {page.stem}\n\nA minimal page.\n", encoding="utf-8")
+    config = read_config(project / "mkdocs.yml")
+    overrides: dict[str, Any] = {
+        "INHERIT": str(project / "mkdocs.yml"),
+        "docs_dir": str(docs),
+        "plugins": _without_litatlas(config.get("plugins") or []),
+        "not_in_nav": "/*",
+    }
+    if not (config.get("theme") or {}).get("custom_dir"):
+        overrides["theme"] = {"custom_dir": str(THEME_DIR)}  # the overrides the plugin adds to the theme
+    path = dest / "mkdocs-reference.yml"
+    path.write_text(yaml.safe_dump(overrides, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _without_litatlas(plugins: Any) -> Any:
+    if isinstance(plugins, dict):
+        return {k: v for k, v in plugins.items() if k != "litatlas"}
+    return [p for p in plugins if p != "litatlas" and not (isinstance(p, dict) and "litatlas" in p)]
 
 
 def bare_config(project: Path, docs_out: Path) -> Path:
     """mkdocs-bare.yml: the same configuration without the litatlas plugin, reading the written Markdown."""
     config = read_config(project / "mkdocs.yml")
-    plugins = config.get("plugins") or []
-    if isinstance(plugins, dict):
-        kept: Any = {k: v for k, v in plugins.items() if k != "litatlas"}
-    else:
-        kept = [p for p in plugins if p != "litatlas" and not (isinstance(p, dict) and "litatlas" in p)]
+    kept = _without_litatlas(config.get("plugins") or [])
     path = project / "mkdocs-bare.yml"
     text = yaml.safe_dump({"INHERIT": "mkdocs.yml", "docs_dir": str(docs_out), "plugins": kept}, sort_keys=False)
     path.write_text(text, encoding="utf-8")
@@ -282,7 +324,7 @@ def in_process(project: Path, runs: int) -> dict[str, Any]:
 # ----------------------------------------------------------------------------- builds
 
 
-def builds(project: Path, runs: int, scratch: Path) -> dict[str, Any]:
+def builds(project: Path, runs: int, scratch: Path, bare_too: bool = True) -> dict[str, Any]:
     docs_out = project.parent / f"{project.name}-generated-docs"  # litatlas refuses to write inside the project
     start = time.perf_counter()
     subprocess.run(
@@ -294,20 +336,33 @@ def builds(project: Path, runs: int, scratch: Path) -> dict[str, Any]:
     )
     export_s = time.perf_counter() - start
     bare = bare_config(project, docs_out)
-    full_runs, bare_runs = [], []
+    reference_dir = project.parent / f"{project.name}-reference"
+    reference_dir.mkdir(exist_ok=True)
+    reference = reference_config(project, docs_out, reference_dir)
+    full_runs, bare_runs, reference_runs = [], [], []
     mkdocs = [sys.executable, "-m", "mkdocs", "build"]
     split: list[dict[str, int]] = []
-    for run in range(runs):  # alternate, so that a slow phase of the machine hits both alike
+    for run in range(runs):  # alternate, so that a slow phase of the machine hits all alike
         split_file = scratch / f"split-rss-{run}.json"
         full = [sys.executable, "-c", _SPLIT_RSS, str(split_file), "build", "-f", "mkdocs.yml", "-d", str(project / "site")]
         full_runs.append(measure_command(full, project, scratch))
         split.append(json.loads(split_file.read_text()))
-        bare_runs.append(measure_command([*mkdocs, "-f", bare.name, "-d", str(project / "site-bare")], project, scratch))
+        site = str(reference_dir / "site")
+        reference_runs.append(measure_command([*mkdocs, "-f", str(reference), "-d", site], reference_dir, scratch))
+        if bare_too:
+            bare_runs.append(measure_command([*mkdocs, "-f", bare.name, "-d", str(project / "site-bare")], project, scratch))
+    shutil.rmtree(reference_dir, ignore_errors=True)
+    reference_wall = median([r["wall"] for r in reference_runs])
     full_wall = median([r["wall"] for r in full_runs])
     bare_wall = median([r["wall"] for r in bare_runs])
     full_cpu = median([r["cpu"] for r in full_runs])
     bare_cpu = median([r["cpu"] for r in bare_runs])
     return {
+        "reference_pages": sum(1 for _ in docs_out.rglob("*.md")),
+        "reference_build_s": reference_wall,
+        "reference_build_runs_s": [r["wall"] for r in reference_runs],
+        "reference_build_cpu_s": median([r["cpu"] for r in reference_runs]),
+        "full_over_reference": full_wall / reference_wall if reference_wall else None,
         "litatlas_build_out_s": export_s,
         "full_build_s": full_wall,
         "full_build_cpu_s": full_cpu,
@@ -315,14 +370,14 @@ def builds(project: Path, runs: int, scratch: Path) -> dict[str, Any]:
         "bare_build_s": bare_wall,
         "bare_build_cpu_s": bare_cpu,
         "bare_build_runs_s": [r["wall"] for r in bare_runs],
-        "full_over_bare": full_wall / bare_wall if bare_wall else None,
-        "full_over_bare_cpu": full_cpu / bare_cpu if bare_cpu else None,
+        "full_over_bare": full_wall / bare_wall if bare_wall and full_wall else None,
+        "full_over_bare_cpu": full_cpu / bare_cpu if bare_cpu and full_cpu else None,
         "peak_rss_full_mb": max(r["maxrss"] for r in full_runs) / 2**20,
-        "peak_rss_bare_mb": max(r["maxrss"] for r in bare_runs) / 2**20,
+        "peak_rss_bare_mb": max((r["maxrss"] for r in bare_runs), default=0) / 2**20 or None,
         "peak_rss_full_mkdocs_mb": max(r["self"] for r in split) / 2**20,
         "peak_rss_full_pagefind_mb": max(r["children"] for r in split) / 2**20,
         "build_warnings": full_runs[0]["warnings"],
-        "bare_build_warnings": bare_runs[0]["warnings"],
+        "bare_build_warnings": bare_runs[0]["warnings"] if bare_runs else None,
     }
 
 
@@ -479,82 +534,138 @@ def browser_figures(site: Path, n: int, runs: int, query: str) -> dict[str, Any]
 # ----------------------------------------------------------------------------- serve
 
 
-def serve_latency(scratch: Path, edits: int, dirty: bool) -> dict[str, Any]:
-    """Edit-to-preview under `mkdocs serve` (with --dirty: incremental rebuilds) for the bundled atlas."""
-    project = make_project(scratch / f"serve-project{'-dirty' if dirty else ''}", None)
-    records = sorted(p for p in (project / "records").glob("*.yml") if p.stem != "vocabulary")
-    chosen = next((p for p in records if p.stem.startswith("karnoub-2007")), records[0])
-    site_url = str(read_config(project / "mkdocs.yml").get("site_url") or "")
-    base_path = urllib.parse.urlsplit(site_url).path or "/"
-    port = free_port()
-    url = f"http://127.0.0.1:{port}{base_path.rstrip('/')}/papers/{chosen.stem}/"
-    server_log = scratch / f"serve{'-dirty' if dirty else ''}.log"
-    cmd = [
-        sys.executable,
-        "-m",
-        "mkdocs",
-        "serve",
-        "--dev-addr",
-        f"127.0.0.1:{port}",
-        "--livereload",
-        *(["--dirty"] if dirty else []),
-    ]
-    with server_log.open("w") as out:
-        server = subprocess.Popen(cmd, cwd=project, env=ENV, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    latencies: list[float] = []
-    try:
+class _Server:
+    """`mkdocs serve` of a project in its own process group, its log in a file."""
+
+    def __init__(self, project: Path, log_file: Path, dirty: bool) -> None:
+        self.port = free_port()
+        site_url = str(read_config(project / "mkdocs.yml").get("site_url") or "")
+        self.base = f"http://127.0.0.1:{self.port}{(urllib.parse.urlsplit(site_url).path or '/').rstrip('/')}/"
+        self.log_file = log_file
+        self.command = [
+            "mkdocs",
+            "serve",
+            "--dev-addr",
+            f"127.0.0.1:{self.port}",
+            "--livereload",
+            *(["--dirty"] if dirty else []),
+        ]
+        with log_file.open("w") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", *self.command],
+                cwd=project,
+                env={**ENV, "PYTHONUNBUFFERED": "1"},  # log lines reach the file as they are written
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def log(self) -> str:
+        return self.log_file.read_text(errors="replace")
+
+    def builds(self) -> int:
+        """How many rebuilds have finished: the server tells the browsers to reload once one is written."""
+        return self.log().count("Reloading browsers")
+
+    def wait(self, ready: Any, what: str, timeout: float = 600) -> float:
         start = time.perf_counter()
-        while _fetch(url) is None:
-            if server.poll() is not None or time.perf_counter() - start > 300:
-                raise RuntimeError(f"mkdocs serve did not come up:\n{server_log.read_text()[-2000:]}")
-            time.sleep(0.2)
-        first_build_s = time.perf_counter() - start
-        time.sleep(1.0)
-        original = chosen.read_text(encoding="utf-8")
-        for k in range(edits):
-            token = f"Benchedit{k}x{os.getpid()}"
-            data = yaml.load(original, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - safe loader
-            data["summary"] = f"{token} {data['summary']}"
-            text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110)
-            builds_before = server_log.read_text().count("Reloading browsers")
-            start = time.perf_counter()
-            chosen.write_text(text, encoding="utf-8")
-            while True:
-                body = _fetch(url)
-                if body is not None and token in body:
-                    latencies.append(time.perf_counter() - start)
-                    break
-                if time.perf_counter() - start > 120:
-                    raise RuntimeError("the edited record never appeared on the served page")
-                time.sleep(0.02)
-            # Let the rebuild finish before the next edit.
-            deadline = time.perf_counter() + 60
-            while server_log.read_text().count("Reloading browsers") <= builds_before and time.perf_counter() < deadline:
-                time.sleep(0.05)
-            time.sleep(0.5)
-        chosen.write_text(original, encoding="utf-8")
-    finally:
+        while not ready():
+            if self.process.poll() is not None:
+                raise RuntimeError(f"mkdocs serve stopped while waiting for {what}:\n{self.log_file.read_text()[-2000:]}")
+            if time.perf_counter() - start > timeout:
+                raise RuntimeError(f"timed out waiting for {what}")
+            time.sleep(0.02)
+        return time.perf_counter() - start
+
+    def stop(self) -> list[float]:
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(server.pid, signal.SIGINT)
+            os.killpg(self.process.pid, signal.SIGINT)
         try:
-            server.wait(timeout=15)
+            self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-    built = [
-        float(line.rsplit(" in ", 1)[1].split()[0])
-        for line in server_log.read_text().splitlines()
-        if "Documentation built in" in line
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        return [
+            float(line.rsplit(" in ", 1)[1].split()[0])
+            for line in self.log_file.read_text(errors="replace").splitlines()
+            if "Documentation built in" in line
+        ]
+
+
+def serve_latency(project: Path, scratch: Path, edits: int, dirty: bool, structural: bool) -> dict[str, Any]:
+    """Edit-to-preview under `mkdocs serve` (with --dirty: incremental rebuilds).
+
+    Each change counts until the pages that show it serve it and the rebuild has finished (every page it
+    touched written): an edit to a record's summary (its paper page); with `structural`, a record added (its
+    paper page, "All papers" and its topic page list it) and that record deleted (they no longer do).
+    """
+    from litatlas.load.configfile import load_config
+
+    records = sorted(p for p in (project / "records").glob("*.yml") if p.name != "atlas.yml")
+    chosen = next((p for p in records if p.stem.startswith("karnoub-2007")), records[len(records) // 2])
+    config, _ = load_config(project / "records" / "atlas.yml", "records/atlas.yml")
+    server = _Server(project, scratch / f"serve-{project.name}{'-dirty' if dirty else ''}.log", dirty)
+    paper_url = f"{server.base}papers/{chosen.stem}/"
+    original = chosen.read_text(encoding="utf-8")
+    data = yaml.load(original, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - safe loader
+    figures: dict[str, Any] = {"command": " ".join(server.command), "records": len(records)}
+    try:
+        figures["start_s"] = server.wait(lambda: _fetch(paper_url) is not None, "the first build")
+        # The search index is written after the first build, in the background; a reader edits a record only
+        # later, so the edits start once it is written.
+        # (Without --dirty the index is written before the build ends.)
+        written = "Pagefind search index written" if dirty else "Pagefind search index"
+        figures["first_index_s"] = server.wait(lambda: written in server.log(), "the index")
+        time.sleep(1.0)
+        latencies: list[float] = []
+        for k in range(edits):
+            token = f"Benchedit{k}x{os.getpid()}"
+            text = yaml.safe_dump({**data, "summary": f"{token} {data['summary']}"}, sort_keys=False, allow_unicode=True)
+            before = server.builds()
+            start = time.perf_counter()
+            chosen.write_text(text, encoding="utf-8")
+            server.wait(lambda: server.builds() > before and token in (_fetch(paper_url) or ""), "the edit")  # noqa: B023
+            latencies.append(time.perf_counter() - start)
+            time.sleep(0.5)
+        chosen.write_text(original, encoding="utf-8")
+        figures["edit_to_preview_s"] = median(latencies)
+        figures["edit_to_preview_runs_s"] = latencies
+        if structural:
+            server.wait(lambda: token not in (_fetch(paper_url) or token), "the edit to be undone")
+            time.sleep(0.5)
+            figures.update(_add_and_delete(server, project, data, config))
+    finally:
+        chosen.write_text(original, encoding="utf-8")
+        built = server.stop()
+    figures["rebuild_s"] = median(built[1:]) if len(built) > 1 else None
+    figures["rebuilds_s"] = built[1:]
+    return figures
+
+
+def _add_and_delete(server: _Server, project: Path, data: dict[str, Any], config: Any) -> dict[str, float]:
+    token = f"Benchadded{os.getpid()}"
+    added = {**data, "title": f"{token} a record added while the preview runs", "year": dt.date.today().year}
+    added.pop("pmid", None)
+    added["doi"] = f"10.5555/{token.lower()}"
+    sub = next(s for s in added.get("topics", []) if s in config.headline_of)
+    pages = [
+        f"{server.base}papers/zz-{token.lower()}/",
+        f"{server.base}browse/all/",
+        f"{server.base}topics/{config.headline_of[sub].id}/",
     ]
-    return {
-        "command": " ".join(["mkdocs", *cmd[3:]]),
-        "records": len(records),
-        "edit_to_preview_s": median(latencies),
-        "edit_to_preview_runs_s": latencies,
-        "first_serve_s": first_build_s,
-        "rebuild_s": median(built[1:]) if len(built) > 1 else None,
-    }
+    path = project / "records" / f"zz-{token.lower()}.yml"
+    before = server.builds()
+    start = time.perf_counter()
+    path.write_text(yaml.safe_dump(added, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    server.wait(lambda: server.builds() > before and all(token in (_fetch(u) or "") for u in pages), "the added record")
+    add_s = time.perf_counter() - start
+    time.sleep(1.0)
+    before = server.builds()
+    start = time.perf_counter()
+    path.unlink()
+    server.wait(lambda: server.builds() > before and not any(token in (_fetch(u) or "") for u in pages), "the deleted record")
+    return {"add_to_preview_s": add_s, "delete_to_preview_s": time.perf_counter() - start}
 
 
 def _fetch(url: str) -> str | None:
@@ -600,12 +711,14 @@ ROWS = [
     ("  share of full build", "ours_share", "%", "<= 10 %"),
     ("Load + validate + render (warm)", "ours_warm_s", "s", "<= 2 s at 10,000"),
     ("Full mkdocs build", "full_build_s", "s", ""),
+    ("Reference build (as many minimal pages, same configuration)", "reference_build_s", "s", ""),
+    ("Full / reference (wall)", "full_over_reference", "x", "<= 3x at 3,000 and 10,000"),
     ("Bare mkdocs build", "bare_build_s", "s", ""),
     ("Full / bare (wall)", "full_over_bare", "x", "<= 1.15x"),
     ("Full / bare (CPU)", "full_over_bare_cpu", "x", "<= 1.15x"),
-    ("Peak RSS, full build (largest process)", "peak_rss_full_mb", "MB", "<= 500 MB at 10,000"),
-    ("  the mkdocs process", "peak_rss_full_mkdocs_mb", "MB", ""),
-    ("  the Pagefind binary", "peak_rss_full_pagefind_mb", "MB", ""),
+    ("Peak RSS, full build (largest process)", "peak_rss_full_mb", "MB", ""),
+    ("  the mkdocs process", "peak_rss_full_mkdocs_mb", "MB", "<= 500 MB at 10,000"),
+    ("  the Pagefind binary", "peak_rss_full_pagefind_mb", "MB", "<= 500 MB at 10,000"),
     ("Peak RSS, bare build", "peak_rss_bare_mb", "MB", ""),
     ("site/ size", "site_bytes", "B", ""),
     ("Search index (Pagefind: words, metadata)", "search_index_bytes", "B", ""),
@@ -621,14 +734,30 @@ ROWS = [
 ]
 
 
+SERVE_ROWS = [
+    ("`make serve`: server start (first build served)", "start_s", "s", "<= the full build at 10,000"),
+    ("  edit a summary -> its page served", "edit_to_preview_s", "s", "<= 1.5 s at 2,000; <= 3 s at 10,000"),
+    ("  add a record -> paper, All papers, topic page", "add_to_preview_s", "s", "<= 1.5 s at 2,000; <= 3 s at 10,000"),
+    ("  delete it -> gone from them", "delete_to_preview_s", "s", "<= 1.5 s at 2,000; <= 3 s at 10,000"),
+]
+
+
 def table(results: dict[str, Any]) -> str:
-    sizes = list(results["sizes"])
+    sizes = [n for n, figures in results["sizes"].items() if "full_build_s" in figures or "load_validate_s" in figures]
+    served = [n for n, figures in results["sizes"].items() if figures.get("serve")]
+    main = _table(results, sizes, ROWS, lambda figures: figures)
+    if not served:
+        return main
+    return main + "\n\n" + _table(results, served, SERVE_ROWS, lambda figures: figures.get("serve") or {})
+
+
+def _table(results: dict[str, Any], sizes: list[str], rows: list[tuple[str, str, str, str]], source: Any) -> str:
     header = ["Measure", *(f"N = {int(n):,}" for n in sizes), "Target"]
     lines = []
-    for label, key, kind, target in ROWS:
+    for label, key, kind, target in rows:
         cells = []
         for n in sizes:
-            figures = results["sizes"][n]
+            figures = source(results["sizes"][n])
             value = figures.get(key)
             if value is None and key == "facet_filter_ms" and isinstance(figures.get("filter"), str):
                 value = "not available"
@@ -636,7 +765,7 @@ def table(results: dict[str, Any]) -> str:
         lines.append([label, *cells, target])
     for key, label in (("serve", "`make serve`, incremental"), ("serve_full_rebuild", "full rebuild")):
         serve = results.get(key) or {}
-        if serve.get("edit_to_preview_s") is not None:
+        if rows is ROWS and serve.get("edit_to_preview_s") is not None:
             lines.append(
                 [
                     f"Edit-to-preview, bundled atlas ({serve['records']} records), {label}",
@@ -663,7 +792,7 @@ def runs_for(n: int, quick: bool, override: int | None) -> int:
         return override
     if quick:
         return 2
-    return 1 if n >= 10_000 else 3 if n >= 1_000 else 5
+    return 1 if n >= 10_000 else 2 if n >= 3_000 else 3 if n >= 1_000 else 5
 
 
 def bench_size(n: int, args: argparse.Namespace, scratch: Path, vocabulary: Path) -> dict[str, Any]:
@@ -695,24 +824,48 @@ def bench_size(n: int, args: argparse.Namespace, scratch: Path, vocabulary: Path
             figures.update(browser_figures(project / "site", n, 3 if n >= 10_000 or args.quick else 5, query))
         except Exception as exc:  # noqa: BLE001 - a browser problem must not lose the other figures
             figures["browser_error"] = f"{type(exc).__name__}: {exc}"[:500]
+    if n in args.serve_sizes:
+        shutil.rmtree(project / "site", ignore_errors=True)
+        figures["serve"] = _serve(project, scratch, args)
     if not args.keep:
         shutil.rmtree(project, ignore_errors=True)
         shutil.rmtree(project.parent / f"{project.name}-generated-docs", ignore_errors=True)
     return figures
 
 
+def _serve(project: Path, scratch: Path, args: argparse.Namespace) -> dict[str, Any]:
+    log(f"{project.name}: edit, add and delete under `mkdocs serve --dirty`")
+    try:
+        return serve_latency(project, scratch, 3 if args.quick else 5, dirty=True, structural=True)
+    except Exception as exc:  # noqa: BLE001 - report, keep the other figures
+        return {"error": f"{type(exc).__name__}: {exc}"[:1000]}
+
+
+def serve_only(n: int, args: argparse.Namespace, scratch: Path, vocabulary: Path) -> dict[str, Any]:
+    """A size measured under `mkdocs serve` only (2,000 records: the preview target's size)."""
+    log(f"N={n:,}: generating records")
+    project = make_project(scratch / f"project-{n}", synthetic.generate(n, vocabulary, SEED))
+    figures = {"records": n, "serve": _serve(project, scratch, args)}
+    if not args.keep:
+        shutil.rmtree(project, ignore_errors=True)
+    return figures
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", help="comma-separated record counts (default 100,1000,10000)")
+    parser.add_argument("--sizes", help="comma-separated record counts (default 100,1000,3000,10000)")
+    parser.add_argument("--serve-sizes", help="record counts measured under mkdocs serve (default 2000,10000)")
     parser.add_argument("--quick", action="store_true", help="N = 100 and 1,000 only, 2 runs each, fewer serve edits")
-    parser.add_argument("--runs", type=int, help="builds per size (default 5, 3, 1 at 100, 1,000, 10,000; one more in process)")
+    parser.add_argument(
+        "--runs", type=int, help="builds per size (default 5, 3, 2, 1 at 100, 1,000, 3,000, 10,000; +1 in process)"
+    )
     parser.add_argument("--no-browser", action="store_true", help="skip the headless Chromium measures")
     parser.add_argument("--no-serve", action="store_true", help="skip the edit-to-preview measure")
     parser.add_argument("--keep", action="store_true", help="keep the generated projects (their path is printed)")
     parser.add_argument("--json", type=Path, default=ROOT / "bench-results" / "bench.json", help="where to write the figures")
     args = parser.parse_args(argv)
-    sizes = [int(s.replace(",", "").replace("_", "")) for s in args.sizes.split(",")] if args.sizes else None
-    sizes = sizes or ([100, 1000] if args.quick else [100, 1000, 10_000])
+    sizes = _numbers(args.sizes) or ([100, 1000] if args.quick else [100, 1000, 3000, 10_000])
+    args.serve_sizes = [] if args.no_serve else _numbers(args.serve_sizes) if args.serve_sizes else [2000, 10_000]
 
     results: dict[str, Any] = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -728,14 +881,16 @@ def main(argv: list[str] | None = None) -> int:
         log(f"projects are kept in {scratch}")
     try:
         vocabulary = ROOT / "records" / "atlas.yml"
-        for n in sizes:
-            results["sizes"][str(n)] = bench_size(n, args, scratch, vocabulary)
+        for n in sorted({*sizes, *args.serve_sizes}):
+            measure = bench_size if n in sizes else serve_only
+            results["sizes"][str(n)] = measure(n, args, scratch, vocabulary)
             _write(args.json, results)
         if not args.no_serve:
             log("edit-to-preview under mkdocs serve (bundled atlas)")
             for key, dirty in (("serve", True), ("serve_full_rebuild", False)):
                 try:
-                    results[key] = serve_latency(scratch, 3 if args.quick else 5, dirty)
+                    bundled = make_project(scratch / f"serve-bundled{'-dirty' if dirty else ''}", None)
+                    results[key] = serve_latency(bundled, scratch, 3 if args.quick else 5, dirty, structural=False)
                 except Exception as exc:  # noqa: BLE001 - report, keep the other figures
                     results[key] = {"error": f"{type(exc).__name__}: {exc}"[:1000]}
     finally:
@@ -757,8 +912,14 @@ def main(argv: list[str] | None = None) -> int:
         for key in ("browser_error", "skipped"):
             if figures.get(key):
                 print(f"N={n}: browser: {figures[key]}")
+        if (figures.get("serve") or {}).get("error"):
+            print(f"N={n}: mkdocs serve: {figures['serve']['error']}")
     print(f"\nfigures: {args.json} (total {results['total_s'] / 60:.1f} min)")
     return 0
+
+
+def _numbers(text: str | None) -> list[int]:
+    return [int(s.replace(",", "").replace("_", "")) for s in text.split(",")] if text else []
 
 
 def _write(path: Path, results: dict[str, Any]) -> None:

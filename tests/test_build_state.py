@@ -8,9 +8,11 @@ from types import SimpleNamespace
 
 import pytest
 
+from litatlas.load.atlas import load_atlas
 from litatlas.load.project import load_settings, read_config
 from litatlas.publish.mkdocs_plugin import LitatlasPlugin, _nav_paths
 from litatlas.publish.state import BuildState
+from litatlas.site.build import render_pages
 from litatlas.site.context import SiteContext
 
 KARNOUB = "karnoub-2007-msc-ccl5-breast-metastasis"
@@ -92,3 +94,51 @@ def test_pages_reused_under_serve_keep_their_links_checked(project_copy: Path) -
     assert state.memo is not None and state.memo.reused > 100
     assert set(state.links.targets) == set(first)
     assert state.broken_links(set(files)) == []
+
+
+def test_serve_rebuilds_equal_fresh_builds_through_edits_additions_and_deletions(project_copy: Path) -> None:
+    """What `mkdocs serve --dirty` keeps from one build to the next never shows: after every change each generated
+    file is exactly what a fresh render of the same records gives."""
+    records = project_copy / "records"
+    karnoub = records / f"{KARNOUB}.yml"
+    original = karnoub.read_text(encoding="utf-8")
+    added = records / "zz-newrecord-2026-added-while-serving.yml"
+    steps = [
+        ("prose edit", lambda: karnoub.write_text(original.replace("far more", "much more"), encoding="utf-8")),
+        ("facts edit", lambda: karnoub.write_text(original.replace("year: 2007", "year: 2008"), encoding="utf-8")),
+        ("added", lambda: added.write_text(original.replace("title: ", "title: Added while serving: "), encoding="utf-8")),
+        ("deleted", added.unlink),
+        ("bundled deleted", (records / "mishra-2008-msc-caf-like-differentiation.yml").unlink),
+    ]
+    state, files = _generate(project_copy)
+    for label, change in steps:
+        change()
+        state, files = _generate_again(state, project_copy)
+        atlas, _ = load_atlas(load_settings(project_copy))
+        fresh = render_pages(atlas)
+        served = {path: f.content for path, f in files.items() if path in fresh}
+        assert served.keys() == fresh.keys(), label
+        differing = [path for path in fresh if served[path] != fresh[path]]
+        assert differing == [], f"{label}: {differing[:5]}"
+    assert state.memo is not None and state.memo.reused > 100, "the memo was used"
+
+
+def test_serve_removes_the_output_of_a_page_no_longer_generated(tmp_path: Path) -> None:
+    """`mkdocs serve --dirty` never empties the site folder: a deleted record's page must not stay served."""
+    site = tmp_path / "site"
+    kept, gone = site / "papers" / "kept" / "index.html", site / "papers" / "gone" / "index.html"
+    outside = tmp_path / "elsewhere.html"
+    for path in (kept, gone, outside):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("<p>page</p>", encoding="utf-8")
+    state = BuildState("serve", dirty=True)
+    state.outputs({"papers/kept.md": str(kept), "papers/gone.md": str(gone), "x.md": str(outside)})
+    assert state.remove_stale(site) == 0, "the first build removes nothing"
+    state.outputs({"papers/kept.md": str(kept)})
+    assert state.remove_stale(site) == 1
+    assert kept.is_file() and not gone.exists() and not gone.parent.exists()
+    assert outside.is_file(), "nothing outside the site folder is ever removed"
+    one_shot = BuildState("build")
+    one_shot.outputs({"papers/kept.md": str(kept)})
+    one_shot.outputs({})
+    assert one_shot.remove_stale(site) == 0 and kept.is_file(), "`mkdocs build` empties the site folder itself"

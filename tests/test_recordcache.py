@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 
 import pytest
 
+from litatlas.load import validate
 from litatlas.load.atlas import load_atlas
 from litatlas.load.project import load_settings
 from litatlas.load.recordcache import CACHE_FILE, CACHE_FOLDER
@@ -130,3 +132,52 @@ def test_records_that_json_cannot_hold_are_checked_afresh(project: Path) -> None
     keys = _cache(project)["entries"]
     assert not any(k.startswith("records/odd-2012") for k in keys)
     assert any(k.startswith("records/broken-2030") for k in keys)
+
+
+# ----- `mkdocs serve`: the cache kept in memory trusts an unchanged stat, as git trusts its index
+
+
+def _serve_load(project: Path, keep: dict) -> list[str]:
+    atlas, _ = load_atlas(load_settings(project), today=TODAY, keep=keep)
+    assert atlas is not None
+    return [r.data.get("summary", "") for r in atlas.records]
+
+
+def _age(path: Path, seconds: int = 60) -> None:
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - seconds * 1_000_000_000))
+
+
+def test_serve_reads_only_files_whose_stat_changed(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    records = sorted((project / "records").glob("*.yml"))
+    for path in records:
+        _age(path)
+    keep: dict = {}
+    _serve_load(project, keep)
+    _serve_load(project, keep)  # the first rebuild learns every file's stat
+    reads: list[str] = []
+    real = validate.read_bytes
+    monkeypatch.setattr(validate, "read_bytes", lambda path, display: (reads.append(display), real(path, display))[1])
+    _serve_load(project, keep)
+    assert reads == [], "no file changed: none is read"
+    edited = project / "records" / "karnoub-2007-msc-ccl5-breast-metastasis.yml"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("far more", "much more"), encoding="utf-8")
+    summaries = _serve_load(project, keep)
+    assert reads == ["records/karnoub-2007-msc-ccl5-breast-metastasis.yml"]
+    assert any("much more" in s for s in summaries)
+
+
+def test_serve_reads_a_recently_written_file_again_even_with_the_same_stat(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A change within the same tick of a coarse clock keeps size and mtime: a file that recent is not trusted."""
+    edited = project / "records" / "karnoub-2007-msc-ccl5-breast-metastasis.yml"
+    edited.write_text(edited.read_text(encoding="utf-8"), encoding="utf-8")  # written just now
+    keep: dict = {}
+    _serve_load(project, keep)
+    _serve_load(project, keep)
+    stat = edited.stat()
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace("far more", "FAR MORE"), encoding="utf-8")  # the same size
+    os.utime(edited, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the same mtime
+    assert any("FAR MORE" in s for s in _serve_load(project, keep))

@@ -48,6 +48,10 @@ def context_key(*parts: bytes | str) -> str:
     return digest.hexdigest()
 
 
+# A file modified less than this before it was read is read again next time (see RecordCache.known_digest).
+RACY_NS = 2_000_000_000
+
+
 class RecordCache:
     """{(display path, content digest): (record or None, problems)}, stored as JSON beside the project.
 
@@ -61,6 +65,8 @@ class RecordCache:
         self._used: dict[str, Any] = {}
         self._changed = False
         self._made: dict[str, tuple[Record | None, list[Problem]]] = {}  # entries already turned into records
+        # Kept in memory across `mkdocs serve` rebuilds: display path -> (stat of the file, its digest, read when).
+        self.seen: dict[str, tuple[tuple[int, int, int], str, int]] | None = None
         if path is not None:
             self._stored = _read(path, context)
 
@@ -103,6 +109,23 @@ class RecordCache:
         self._used[f"{display}\0{digest}"] = entry
         self._changed = True
 
+    def known_digest(self, display: str, stat: os.stat_result) -> str | None:
+        """The digest of a file read before whose stat is the same (serve rebuilds), without reading it again.
+
+        As git does with its index, a file whose modification time is not clearly older than the moment it was
+        read is read again: a change within the same tick of a coarse clock must not go unseen.
+        """
+        if self.seen is None:
+            return None
+        known = self.seen.get(display)
+        if known is None or known[0] != (stat.st_mtime_ns, stat.st_size, stat.st_ino):
+            return None
+        return known[1] if stat.st_mtime_ns < known[2] - RACY_NS else None
+
+    def read(self, display: str, stat: os.stat_result, digest: str, when_ns: int) -> None:
+        if self.seen is not None:
+            self.seen[display] = ((stat.st_mtime_ns, stat.st_size, stat.st_ino), digest, when_ns)
+
     def next_run(self) -> None:
         """Keep this cache in memory for another check of the same project (`mkdocs serve` rebuilds).
 
@@ -111,6 +134,8 @@ class RecordCache:
         """
         self._stored, self._used = {**self._stored, **self._used}, {}
         self._made = {key: made for key, made in self._made.items() if key in self._stored}
+        if self.seen is None:
+            self.seen = {}
 
     def save(self, everything: bool = False) -> None:
         """Keep the entries of this run only (deleted and edited records drop out); written atomically.

@@ -6,6 +6,7 @@ import datetime as dt
 import difflib
 import os
 import re
+import time
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
@@ -86,12 +87,20 @@ def validate_files(
     problems: list[Problem] = []
     for path in files:
         display = _display(path, root)
-        raw, found = read_bytes(path, display)
-        if raw is None:
-            problems.extend(found)
-            continue
-        digest = RecordCache.digest(raw)
-        cached = cache.get(display, digest)
+        # Under `mkdocs serve` a file whose stat did not change is not read again.
+        stat = _stat(path) if cache.seen is not None else None
+        digest = cache.known_digest(display, stat) if stat is not None else None
+        cached = cache.get(display, digest) if digest is not None else None
+        if cached is None:
+            when = time.time_ns()
+            raw, found = read_bytes(path, display)
+            if raw is None:
+                problems.extend(found)
+                continue
+            digest = RecordCache.digest(raw)
+            if stat is not None:
+                cache.read(display, stat, digest, when)
+            cached = cache.get(display, digest)
         if cached is not None:
             record, found = cached
         else:
@@ -110,6 +119,13 @@ def validate_files(
         # Lines of list items and nested values only serve the checks above; a field's own line stays (issue 7: memory).
         record.lines = {path: line for path, line in record.lines.items() if len(path) <= 1}
     return valid, problems
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except OSError:
+        return None
 
 
 def _check_file(

@@ -82,11 +82,14 @@ class LitatlasPlugin(BasePlugin[LitatlasConfig]):
             existing = files.get_file_from_path(path)
             if existing is not None:
                 files.remove(existing)
+        written = {}
         for generated in made.files:
             file = _file(config, generated)
             files.append(file)
+            written[file.src_uri] = file.abs_dest_path
             if generated.unchanged:
                 file.is_modified = _unchanged  # MkDocs skips it in a dirty build: its output is still there
+        self.state.outputs(written)
         self.state.forget_search_pages({file.src_uri for file in files.documentation_pages()})
         if self.state.summary:
             log.info(self.state.summary)
@@ -132,6 +135,7 @@ class LitatlasPlugin(BasePlugin[LitatlasConfig]):
         return output
 
     def on_post_build(self, config: Any) -> None:
+        self.state.remove_stale(Path(config.site_dir))
         message = self.state.finish(Path(config.site_dir))
         if message:
             log.info(message)

@@ -6,6 +6,7 @@ HTML over as MkDocs converts it, and calls `finish` after the build to write the
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import threading
@@ -59,13 +60,19 @@ class BuildState:
         self.search_records: list[dict[str, Any]] | None = None
         self.search_pages: dict[str, dict[str, Any]] = {}
         self.search_digest: str | None = None
+        self.search_made: dict[str, tuple[str, dict[str, Any]]] = {}  # record id -> (file digest, Pagefind record)
+        self.search_made_with: object = None
         self.language = "en"
         self.indexer: Indexer | None = None
         self.packed: dict[str, bytes] = {}
         self.blocks: dict[str, list[str]] = {}  # raw HTML set aside while MkDocs converts a page
         self.memo = Memo() if self.incremental else None
         self.indexing: threading.Thread | None = None
+        self.index_lock = threading.Lock()
+        self.index_job: tuple[Any, ...] | None = None  # the newest index to write under `mkdocs serve`
         self.summary = ""
+        self.output_files: dict[str, str] = {}  # generated source path -> output file, under `serve --dirty`
+        self.stale: list[str] = []
         self.links = Links()
         self.record_cache: dict[str, RecordCache] = {}  # kept in memory across `mkdocs serve --dirty` rebuilds
 
@@ -81,6 +88,9 @@ class BuildState:
         self.language = language
         if atlas is None:
             return Generated([], problems, [])
+        if (atlas.config, language, settings.use_directory_urls) != self.search_made_with:
+            self.search_made = {}  # labels, the language or the URLs changed: every entry is made again
+            self.search_made_with = (atlas.config, language, settings.use_directory_urls)
         if self.one_shot:
             gc.freeze()  # the records live until rendering ends: the collector need not scan them again and again
         # `mkdocs build`: paper pages are made when MkDocs reads them, not all held at once (memory).
@@ -109,12 +119,23 @@ class BuildState:
             reused = self.memo.reused if self.memo is not None else 0
             self.summary = f"{len(files)} generated files, {changed} changed; {reused} pages reused without rendering"
             self.previous, self.fingerprint = digests, fingerprint
-        # One Pagefind record per paper, from its data; indexed after the build.
-        self.search_records = [
-            paper_record(rec, routes.page_url(routes.paper(rec.id), settings.use_directory_urls), atlas.config, language)
-            for rec in atlas.records
-        ]
-        files.append(GeneratedFile(routes.SEARCH_SCRIPT, search_script(), None))
+        # One Pagefind record per paper, from its data; indexed after the build. Under `serve`, a record's
+        # entry is made again only when its file changed.
+        made_before, self.search_made = self.search_made, {}
+        self.search_records = []
+        for rec in atlas.records:
+            entry = made_before.get(rec.id)
+            if entry is None or entry[0] != rec.digest:
+                url = routes.page_url(routes.paper(rec.id), settings.use_directory_urls)
+                entry = (rec.digest, paper_record(rec, url, atlas.config, language))
+            if self.incremental:
+                self.search_made[rec.id] = entry
+            self.search_records.append(entry[1])
+        script = GeneratedFile(routes.SEARCH_SCRIPT, search_script(), None)
+        script.unchanged = self.incremental and unchanged_since.get(routes.SEARCH_SCRIPT) == hash(script.content)
+        if self.incremental:
+            self.previous[routes.SEARCH_SCRIPT] = hash(script.content)
+        files.append(script)
         replaces = intro_paths(atlas.config)
         if self.one_shot:
             self.search_pages = {}
@@ -123,6 +144,27 @@ class BuildState:
             del atlas, pages
             gc.freeze()  # what is left lives until the build ends (files, configuration, theme)
         return Generated(files, problems, replaces)
+
+    def outputs(self, written: dict[str, str]) -> None:
+        """The files this build writes for generated pages (source path -> output path). Under `serve --dirty`
+        MkDocs never empties the site folder: a page generated last time and not now (a deleted record's) is
+        removed after the build, so the preview stops serving it."""
+        if self.incremental:
+            self.stale = sorted(set(self.output_files.values()) - set(written.values()))
+            self.output_files = written
+
+    def remove_stale(self, site_dir: Path) -> int:
+        removed = 0
+        root = site_dir.resolve()
+        for output in self.stale:
+            path = Path(output)
+            if path.resolve().is_relative_to(root) and path.is_file():
+                path.unlink()
+                removed += 1
+                with contextlib.suppress(OSError):  # a page's own folder (papers/<id>/), when it is now empty
+                    path.parent.rmdir()
+        self.stale = []
+        return removed
 
     def broken_links(self, available: set[str]) -> list[str]:
         """Raw HTML links of the generated pages to pages the site does not have (once every page was read)."""
@@ -188,7 +230,6 @@ class BuildState:
             start = time.perf_counter()
             count = indexer.finish(pages, site_dir)
             return f"Pagefind search index: {count} entries ({time.perf_counter() - start:.2f} s at the end of the build)"
-        self.wait_for_index()
         made_from = digest(records, pages)
         if made_from == self.search_digest and (site_dir / "pagefind" / "pagefind.js").is_file():
             return None  # no searchable text changed since the last build: the index on disk is still right
@@ -196,11 +237,22 @@ class BuildState:
         if not self.incremental:
             count = Indexer(records, self.language, background=False).finish(pages, site_dir)
             return f"Pagefind search index: {count} entries"
-        self.indexing = threading.Thread(
-            target=_index, args=(records, pages, self.language, site_dir), name="pagefind-index", daemon=True
-        )
-        self.indexing.start()
+        # The rebuild does not wait for an index still being written: the newest job runs when it is done.
+        with self.index_lock:
+            self.index_job = (records, pages, self.language, site_dir)
+            if self.indexing is None or not self.indexing.is_alive():
+                self.indexing = threading.Thread(target=self._index_jobs, name="pagefind-index", daemon=True)
+                self.indexing.start()
         return f"Pagefind search index: {len(records) + len(pages)} entries, written in the background"
+
+    def _index_jobs(self) -> None:
+        """Write the Pagefind index of the newest build, again while newer builds have come meanwhile."""
+        while True:
+            with self.index_lock:
+                job, self.index_job = self.index_job, None
+                if job is None:
+                    return
+            _index(*job)
 
     def close(self) -> None:
         """At the end of `mkdocs serve`: let the index finish and keep the record cache on disk."""
@@ -209,7 +261,7 @@ class BuildState:
             cache.save(everything=True)
 
     def wait_for_index(self) -> None:
-        """Let a background index finish before another one starts (or before the process ends)."""
+        """Let the background index, and any queued after it, finish (before the process ends)."""
         if self.indexing is not None:
             self.indexing.join()
             self.indexing = None
@@ -222,7 +274,11 @@ class BuildState:
 
 def _index(records: list[dict[str, Any]], pages: list[dict[str, Any]], language: str, site_dir: Path) -> None:
     """Make the Pagefind index in a background thread (`mkdocs serve`); a failure is logged, not raised."""
+    log = logging.getLogger("mkdocs.plugins.litatlas")
+    start = time.perf_counter()
     try:
-        Indexer(records, language, background=False).finish(pages, site_dir)
+        count = Indexer(records, language, background=False).finish(pages, site_dir)
     except Exception as exc:  # noqa: BLE001 - a thread has no caller to raise to
-        logging.getLogger("mkdocs.plugins.litatlas").warning(f"Pagefind search index not updated: {exc}")
+        log.warning(f"Pagefind search index not updated: {exc}")
+    else:
+        log.info(f"Pagefind search index written: {count} entries ({time.perf_counter() - start:.1f} s)")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import heapq
 import zlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, TypeVar
 
 import jinja2
 from markupsafe import Markup
@@ -19,6 +20,7 @@ from litatlas.model.text import finalize, h, in_sentence, md, md_link
 from litatlas.site import citations, routes
 
 RELATED_LIMIT = 5
+T = TypeVar("T")
 
 
 @dataclass
@@ -124,22 +126,35 @@ class Links:
     """
 
     def __init__(self) -> None:
-        self.targets: dict[str, str] = {}  # target page -> the first page found linking to it
-        self._collecting: set[str] | None = None
+        # Chunks of {target page: a page linking to it}; the first takes links one by one, the others are the
+        # links of pages the memo kept, handed over whole (merged only when they are checked).
+        self._chunks: list[dict[str, str]] = [{}]
+        self._open: list[list[dict[str, str]]] = []  # while pages are made for the memo: their chunks
 
     def add(self, here: str, target: str) -> None:
-        self.targets.setdefault(target, here)
-        if self._collecting is not None:
-            self._collecting.add(target)
+        (self._open[-1] if self._open else self._chunks)[0].setdefault(target, here)
 
-    def collect(self, make: Callable[[], str]) -> tuple[str, frozenset[str]]:
-        """Make a page and say which pages it links to (the memo keeps them with the page)."""
-        outer, self._collecting = self._collecting, set()
+    def add_kept(self, chunks: tuple[dict[str, str], ...]) -> None:
+        (self._open[-1] if self._open else self._chunks).extend(chunks)
+
+    def collect(self, make: Callable[[], T]) -> tuple[T, tuple[dict[str, str], ...]]:
+        """Make a page (or a family's pages) and say which pages it links to (the memo keeps them with it)."""
+        self._open.append([{}])
         try:
             made = make()
-            return made, frozenset(self._collecting)
         finally:
-            self._collecting = outer
+            found = tuple(chunk for chunk in self._open.pop() if chunk)
+        self.add_kept(found)
+        return made, found
+
+    @property
+    def targets(self) -> dict[str, str]:
+        """Target page -> the first page found linking to it."""
+        merged: dict[str, str] = {}
+        for chunk in self._chunks:
+            for target, here in chunk.items():
+                merged.setdefault(target, here)
+        return merged
 
     def broken(self, available: set[str]) -> list[str]:
         """A line for every linked page that is not among the available ones (generated or in docs/)."""
@@ -147,37 +162,80 @@ class Links:
         return [f"{here}: links to {target}, which is not a page of the site" for here, target in missing]
 
 
-class Memo:
-    """Pages of the previous build with the inputs they were made from, kept across `mkdocs serve` rebuilds.
+@dataclass
+class _Made:
+    inputs: object
+    made: Any
+    links: tuple[dict[str, str], ...]
+    inner: tuple[str, ...]  # the memo entries made while this one was made (a family's pages)
 
-    A page builder names a page's inputs (its records' file digests, the related papers it lists, ...);
-    when they are the same as last time, the page is not made again. Everything every page depends on (the
-    configuration, the settings, the templates) forms the generation: when it changes, nothing is reused.
+
+class Memo:
+    """What the previous build made, with the inputs it was made from, kept across `mkdocs serve` rebuilds.
+
+    A page builder names a page's inputs (the facts of the records it lists, the related papers it shows,
+    ...); when they are the same as last time, the page is not made again. A family of pages can be kept
+    as a whole the same way (every browse page, when no record's facts changed), and a record's pieces (its
+    BibTeX entry, its row of the CSV download) are kept while its file is unchanged. Everything every page
+    depends on (the configuration, the settings, the templates) forms the generation: when it changes,
+    nothing is reused.
     """
 
     def __init__(self) -> None:
         self.generation: object = None
-        self.pages: dict[str, tuple[object, str, frozenset[str]]] = {}
-        self.used: dict[str, tuple[object, str, frozenset[str]]] = {}
+        self.pages: dict[str, _Made] = {}
+        self.used: dict[str, _Made] = {}
+        self.pieces: dict[tuple[str, str], tuple[object, Any]] = {}
+        self.pieces_used: dict[tuple[str, str], tuple[object, Any]] = {}
+        self.derived: dict[str, tuple[object, Any]] = {}  # atlas-wide values (related papers) and what they came from
         self.reused = 0
+        self._inner: list[list[str]] = []
 
-    def start(self, generation: object) -> None:
+    def start(self, generation: object, record_ids: set[str]) -> None:
         if generation != self.generation:
-            self.pages = {}
+            self.pages, self.pieces, self.derived = {}, {}, {}
         else:
+            # What the last build did not use (a deleted record's page) is let go; the pieces of records that
+            # are still there are kept even when unused (a kept family did not ask for them).
             self.pages = self.used or self.pages
-        self.generation, self.used, self.reused = generation, {}, 0
+            pieces = {**self.pieces, **self.pieces_used}
+            self.pieces = {key: made for key, made in pieces.items() if key[1] in record_ids}
+        self.generation, self.used, self.pieces_used, self.reused = generation, {}, {}, 0
 
-    def page(self, path: str, inputs: object, make: Callable[[], str], links: Links) -> str:
+    def page(self, path: str, inputs: object, make: Callable[[], T], links: Links) -> T:
         previous = self.pages.get(path)
-        if previous is not None and previous[0] == inputs:
-            self.reused += 1
-            made, targets = previous[1], previous[2]
-            for target in targets:
-                links.add(path, target)
+        if previous is not None and previous.inputs == inputs:
+            self.reused += len(previous.made) if isinstance(previous.made, dict) else 1
+            entry = previous
+            links.add_kept(previous.links)
+            for key in previous.inner:  # a kept family keeps its pages' entries for the next build
+                if key in self.pages:
+                    self.used[key] = self.pages[key]
         else:
-            made, targets = links.collect(make)
-        self.used[path] = (inputs, made, targets)
+            self._inner.append([])
+            try:
+                made, found = links.collect(make)
+            finally:
+                inner = tuple(self._inner.pop())
+            entry = _Made(inputs, made, found, inner)
+        self.used[path] = entry
+        if self._inner:
+            self._inner[-1].extend((path, *entry.inner))
+        return entry.made
+
+    def piece(self, key: tuple[str, str], inputs: object, make: Callable[[], T]) -> T:
+        previous = self.pieces.get(key)
+        made = previous[1] if previous is not None and previous[0] == inputs else make()
+        self.pieces_used[key] = (inputs, made)
+        return made
+
+    def value(self, name: str, inputs: object, make: Callable[[], T]) -> T:
+        """An atlas-wide value, made again only when what it is made from changed."""
+        previous = self.derived.get(name)
+        if previous is not None and previous[0] == inputs:
+            return previous[1]
+        made = make()
+        self.derived[name] = (inputs, made)
         return made
 
 
@@ -200,7 +258,7 @@ class SiteContext:
         self.defer = defer
         self.memo = memo
         if memo is not None:
-            memo.start((atlas.config, atlas.settings, _templates_stamp()))
+            memo.start((atlas.config, atlas.settings, _templates_stamp()), {record.id for record in atlas.records})
         self.config = atlas.config
         self.settings = atlas.settings
         self.records = atlas.records
@@ -208,7 +266,8 @@ class SiteContext:
         self.filters = routes.Filters(self.config, self.settings.use_directory_urls)
         self._labels: dict[tuple[str, str, int | None], Markup] = {}
         self._facet_link_cache: dict[tuple[str, str, str], Markup] = {}
-        self._bibtex: dict[str, str] = {}
+        self._kept: dict[tuple[str, str], Any] = {}
+        self._facts: dict[str, tuple[object, ...]] = {}
 
     # ----- indexes
 
@@ -271,9 +330,25 @@ class SiteContext:
             order = lambda g: (-len(g.records), g.label.casefold())  # noqa: E731
         return dict(sorted(groups.items(), key=lambda kv: order(kv[1])))
 
-    @cached_property
-    def related(self) -> Callable[[Record], list[Record]]:
+    def related(self, record: Record) -> list[Record]:
         """Papers that share values of the searched fields with a record: a free-list value (a molecule) counts 2, a term 1."""
+        # Under `mkdocs serve` the lists are kept while no record's facts change.
+        found = self._related.get(record.id)
+        if found is None:
+            found = self._related[record.id] = [other.id for other in self._rank_related(record)]
+        by_id = self.by_id
+        return [by_id[other] for other in found]
+
+    @cached_property
+    def _related(self) -> dict[str, list[str]]:
+        return self.memo.value("related", self.signature, dict) if self.memo is not None else {}
+
+    @cached_property
+    def by_id(self) -> dict[str, Record]:
+        return {record.id: record for record in self.records}
+
+    @cached_property
+    def _rank_related(self) -> Callable[[Record], list[Record]]:
         # Only the newest members of each value are candidates, so a huge group costs no more than a small
         # one: related papers stay a short, cheap list at any atlas size.
         candidates_per_key = 30
@@ -303,14 +378,58 @@ class SiteContext:
     @cached_property
     def citation_keys(self) -> dict[str, str]:
         """record id -> BibTeX key, unique across the atlas."""
+        if self.memo is not None:  # made from authors, year and title: facts
+            return self.memo.value("citation_keys", self.signature, lambda: citations.citation_keys(self.records))
         return citations.citation_keys(self.records)
 
     def bibtex(self, record: Record) -> str:
         """The record's BibTeX entry, made once per build for its page and the downloads."""
-        entry = self._bibtex.get(record.id)
-        if entry is None:
-            entry = self._bibtex[record.id] = citations.bibtex(record, self.citation_keys[record.id])
-        return entry
+        key = self.citation_keys[record.id]
+        return self.piece("bibtex", record, lambda: citations.bibtex(record, key), key, keep=True)
+
+    def ris(self, record: Record) -> str:
+        return self.piece("ris", record, lambda: citations.ris(record), keep=True)
+
+    def piece(self, kind: str, record: Record, make: Callable[[], T], extra: object = None, keep: bool = False) -> T:
+        """A part of a page or download made from one record alone (plus `extra`, such as its citation key).
+
+        Under `mkdocs serve` it is kept while the record's file is unchanged; in one build, pieces that two
+        files use (`keep`: the BibTeX entry of the paper's .bib and of atlas.bib) are made once.
+        """
+        if self.memo is not None:
+            return self.memo.piece((kind, record.id), record.digest if extra is None else (record.digest, extra), make)
+        if not keep:
+            return make()
+        made = self._kept.get((kind, record.id))
+        if made is None:
+            made = self._kept[(kind, record.id)] = make()
+        return made
+
+    def facts(self, record: Record) -> tuple[object, ...]:
+        """What list pages and the evidence show of a record: its id, title, year, authors, journal and every
+        classification value (not its summary, findings or notes). Pages made from these stay the same when
+        only a record's prose changes."""
+        found = self._facts.get(record.id)
+        if found is None:
+            found = self._facts[record.id] = self.piece("facts", record, lambda: self._make_facts(record))
+        return found
+
+    def _make_facts(self, record: Record) -> tuple[object, ...]:
+        data = record.data
+        values = tuple(tuple(record.values(field_id)) for field_id in self._fact_fields)
+        return (record.id, record.title, record.year, tuple(data.get("authors") or ()), data.get("journal"), values)
+
+    @cached_property
+    def signature(self) -> tuple[tuple[object, ...], ...]:
+        """The facts of every record, in order: list pages, evidence and related papers are made from these
+        alone, so while it is unchanged (an edit to a summary) `mkdocs serve` keeps them all."""
+        return tuple(map(self.facts, self.records))
+
+    @cached_property
+    def _fact_fields(self) -> list[str]:
+        config = self.config
+        fields = {f.id: f for f in (config.type_field, config.topics_field, *config.fields) if f is not None}
+        return [field.id for field in fields.values() if field.has_terms or field.multi]
 
     @cached_property
     def atlas_citation(self) -> citations.AtlasCitation:
@@ -372,19 +491,23 @@ class SiteContext:
         Built here, not in a template, and handed to Markdown as one HTML block: these tables are most of a
         list page, and Python-Markdown would otherwise parse every cell.
         """
-        columns = [(f.id, f.column_limit or None) for f in self.config.column_fields]
         head = '<th style="text-align: right;">#</th><th>Year</th><th>First author</th><th>Title</th>'
         head += "".join(f"<th>{md(field.column)}</th>" for field in self.config.column_fields)
+        # A record's row is the same on every page at the same depth (its links are relative): made once each.
+        kind = "row" + str(routes.page_url(here, self.settings.use_directory_urls).count("/"))
         rows = []
         for number, record in enumerate(records, start=start):
-            cells = "".join(f"<td>{self.labels(record, field_id, limit)}</td>" for field_id, limit in columns)
-            rows.append(
-                f'<tr><td style="text-align: right;">{number}</td><td>{record.year}</td>'
-                f"<td>{md(record.first_author_surname)}</td><td>{self.anchor(here, self.paper_path(record), record.title)}</td>"
-                f"{cells}</tr>"
-            )
+            self.links.add(here, self.paper_path(record))
+            row = self.piece(kind, record, functools.partial(self._row, here, record), keep=True)
+            rows.append(f'<tr><td style="text-align: right;">{number}</td>{row}')
         table = f"<table>\n<thead>\n<tr>{head}</tr>\n</thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>"
         return raw_html(table)
+
+    def _row(self, here: str, record: Record) -> str:
+        """A table row after its number: year, first author, linked title, the configured columns."""
+        cells = "".join(f"<td>{self.labels(record, f.id, f.column_limit or None)}</td>" for f in self.config.column_fields)
+        title = self.anchor(here, self.paper_path(record), record.title)
+        return f"<td>{record.year}</td><td>{md(record.first_author_surname)}</td><td>{title}</td>{cells}</tr>"
 
     def subtopic_links(self, here: str, record: Record) -> Markup:
         links = []
@@ -398,9 +521,10 @@ class SiteContext:
     def join(values: Iterable[object]) -> Markup:
         return Markup(", ").join(md(v) for v in values)
 
-    def made(self, path: str, inputs: object, make: Callable[[], str]) -> str:
-        """A page, made now or, when its inputs are those of the previous build, taken from the memo."""
-        return self.memo.page(path, inputs, make, self.links) if self.memo is not None else make()
+    def made(self, path: str, inputs: Callable[[], object], make: Callable[[], T]) -> T:
+        """A page (or a family's pages), made now or, when its inputs are those of the previous build, taken
+        from the memo. `inputs` is only called under `mkdocs serve`: a one-off build does not need them."""
+        return self.memo.page(path, inputs(), make, self.links) if self.memo is not None else make()
 
     def later(self, make: Callable[[], str]) -> Content:
         return Deferred(make) if self.defer else make()

@@ -28,6 +28,11 @@ def facets(ctx: SiteContext) -> list[Facet]:
 
 
 def build(ctx: SiteContext) -> dict[str, Content]:
+    # Every browse page is made from the records' facts alone: unchanged facts, unchanged pages.
+    return ctx.made("browse/", lambda: ctx.signature, lambda: _build(ctx))
+
+
+def _build(ctx: SiteContext) -> dict[str, Content]:
     pages: dict[str, Content] = {}
     pages.update(paginated(ctx, "browse/all", "All papers", ctx.records, intro="Every paper in the atlas, newest first."))
     all_facets = facets(ctx)
@@ -60,6 +65,9 @@ def paginated(
             "first_index": (number - 1) * ROWS_PER_PAGE + 1,
             "facet": facet,
         }
-        inputs = (title, intro, len(records), number, len(chunks), facet, tuple((r.id, r.digest) for r in chunk))
+
+        def inputs(chunk: list[Record] = chunk, number: int = number) -> object:
+            return (title, intro, len(records), number, len(chunks), facet, tuple(map(ctx.facts, chunk)))
+
         pages[here] = ctx.made(here, inputs, functools.partial(ctx.render, "list.md.j2", here, **values))
     return pages

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import html
 import io
 import json
@@ -13,6 +14,7 @@ from markupsafe import Markup
 
 from litatlas import __version__
 from litatlas.load.schema import record_schema
+from litatlas.model.record import Record
 from litatlas.model.text import url
 from litatlas.site import citations, routes
 from litatlas.site.context import Content, SiteContext
@@ -48,27 +50,37 @@ def _cell(value: Any) -> str:
 def atlas_csv(ctx: SiteContext) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    names = columns(ctx)
-    writer.writerow(names)
-    keys = ctx.citation_keys
-    for record in ctx.records:
-        row = {"id": record.id, "citation_key": keys[record.id], **record.data}
+    names = columns(ctx)  # from the configuration: a change to it makes every piece again
+
+    def line(record: Record, key: str) -> str:
+        row = {"id": record.id, "citation_key": key, **record.data}
+        out.seek(0)
+        out.truncate()
         writer.writerow([_cell(row.get(column)) for column in names])
-    return out.getvalue()
+        return out.getvalue()
+
+    keys = ctx.citation_keys
+    rows = [ctx.piece("csv", r, functools.partial(line, r, keys[r.id]), keys[r.id]) for r in ctx.records]
+    out.seek(0)
+    out.truncate()
+    writer.writerow(names)
+    return out.getvalue() + "".join(rows)
 
 
 def atlas_json(ctx: SiteContext) -> str:
     settings = ctx.settings
     keys = ctx.citation_keys
     left_out = {f.id for f in ctx.config.fields if not f.download}
-    records = []
-    for record in ctx.records:
-        item: dict[str, Any] = {"id": record.id, "citation_key": keys[record.id]}
+
+    def line(record: Record, key: str) -> str:
+        item: dict[str, Any] = {"id": record.id, "citation_key": key}
         page = routes.site_address(settings, routes.paper(record.id))
         if page:
             item["page_url"] = page
         item.update((k, v) for k, v in record.data.items() if k not in left_out)
-        records.append(item)
+        return json.dumps(item, ensure_ascii=False, default=str)
+
+    records = [ctx.piece("json", r, functools.partial(line, r, keys[r.id]), keys[r.id]) for r in ctx.records]
     head = {
         "title": settings.site_name,
         "version": __version__,
@@ -77,8 +89,12 @@ def atlas_json(ctx: SiteContext) -> str:
         "count": len(records),
     }
     # One record a line: readable, diffable, and written by json's fast encoder (indent= uses the slow one).
-    lines = ",\n".join(json.dumps(item, ensure_ascii=False, default=str) for item in records)
+    lines = ",\n".join(records)
     return json.dumps(head, ensure_ascii=False)[:-1] + ', "records": [\n' + lines + "\n]}\n"
+
+
+def _csl(ctx: SiteContext, record: Record, key: str) -> str:
+    return ctx.piece("csl", record, lambda: json.dumps(citations.csl_item(record, key), ensure_ascii=False), key)
 
 
 def _size(n: int) -> str:
@@ -100,10 +116,8 @@ def build(ctx: SiteContext) -> dict[str, Content]:
         "atlas.json": lambda: atlas_json(ctx),
         "atlas.csv": lambda: atlas_csv(ctx),
         "atlas.bib": lambda: "\n".join(ctx.bibtex(r) for r in records),
-        "atlas.ris": lambda: "\n".join(citations.ris(r) for r in records),
-        "atlas-csl.json": lambda: (
-            "[\n" + ",\n".join(json.dumps(citations.csl_item(r, keys[r.id]), ensure_ascii=False) for r in records) + "\n]\n"
-        ),
+        "atlas.ris": lambda: "\n".join(ctx.ris(r) for r in records),
+        "atlas-csl.json": lambda: "[\n" + ",\n".join(_csl(ctx, r, keys[r.id]) for r in records) + "\n]\n",
     }
     files: dict[str, Content] = {}
     sizes = {}

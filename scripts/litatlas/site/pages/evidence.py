@@ -11,6 +11,7 @@ without a verdict the balance and conflict sections are left out.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
@@ -37,9 +38,15 @@ SIDES = ("pro", "anti", "both")
 
 def build(ctx: SiteContext) -> dict[str, Content]:
     evidence = Evidence(ctx)
+
+    @functools.cache
+    def inputs() -> object:
+        # What the counts and lists are made of: every record's facts, and which records are counted.
+        return ctx.signature, tuple(record.id for record in ctx.counted)
+
     return {
-        routes.EVIDENCE_MAP: evidence.map_page(),
-        routes.CONFLICTS: evidence.conflicts_page(),
+        routes.EVIDENCE_MAP: ctx.made(routes.EVIDENCE_MAP, inputs, evidence.map_page),
+        routes.CONFLICTS: ctx.made(routes.CONFLICTS, inputs, evidence.conflicts_page),
         routes.RETRACTED: retracted_page(ctx),
     }
 

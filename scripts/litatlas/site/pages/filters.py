@@ -13,6 +13,7 @@ ignored). `sort` is a column key; `order=desc` reverses it.
 
 from __future__ import annotations
 
+import functools
 import json
 from importlib import resources
 from typing import Any
@@ -27,7 +28,7 @@ INDEX_VERSION = 2
 
 def build(ctx: SiteContext) -> dict[str, Content]:
     return {
-        routes.FILTER_INDEX: index_json(ctx),
+        routes.FILTER_INDEX: ctx.made(routes.FILTER_INDEX, lambda: ctx.signature, lambda: index_json(ctx)),
         routes.FILTER_SCRIPT: asset("atlas-filter.js"),
         routes.FEATURE_STYLE: asset("atlas-features.css"),
     }
@@ -48,7 +49,7 @@ def index_data(ctx: SiteContext) -> dict[str, Any]:
     config = ctx.config
     fields = _row_fields(ctx)
     directory_urls = ctx.settings.use_directory_urls
-    rows = [_row(record, fields, directory_urls) for record in ctx.records]
+    rows = [ctx.piece("filter-row", r, functools.partial(_row, r, fields, directory_urls)) for r in ctx.records]
     labels = {f.id: {t.id: t.label for t in f.terms} for f in fields if f.has_terms}
     keys: dict[str, dict[str, str]] = {}
     key_labels: dict[str, dict[str, str]] = {}

@@ -30,18 +30,18 @@ def build(ctx: SiteContext) -> dict[str, Content]:
         path = routes.paper(record.id)
         make = functools.partial(paper_page, ctx, record)
         if ctx.memo is not None:
-            pages[path] = ctx.made(path, paper_inputs(ctx, record), make)
+            pages[path] = ctx.made(path, functools.partial(paper_inputs, ctx, record), make)
         else:
             pages[path] = ctx.later(make)
         pages[routes.paper_file(record.id, "bib")] = ctx.bibtex(record)
-        pages[routes.paper_file(record.id, "ris")] = citations.ris(record)
+        pages[routes.paper_file(record.id, "ris")] = ctx.ris(record)
     return pages
 
 
 def paper_inputs(ctx: SiteContext, record: Record) -> tuple[object, ...]:
     """Everything a paper page shows that can change between builds, besides the configuration and templates."""
     status = ctx.atlas.status
-    related = tuple((o.id, o.title, o.year, o.first_author_surname) for o in ctx.related(record))
+    related = tuple(map(ctx.facts, ctx.related(record)))
     trials = tuple(status.trials.get(t) for t in record.values(ctx.config.trials_field)) if ctx.config.trials_field else ()
     return (record.digest, related, ctx.citation_keys[record.id], status.papers.get(record.id), status.checked, trials)
 
