@@ -389,10 +389,13 @@ def site_figures(site: Path, n: int) -> dict[str, Any]:
     total, count = dir_size(site)
     # The Pagefind index proper (what queries search: word chunks, metadata, entry file) and, apart, its
     # fragments (each page's stored text, fetched only for the results shown). Program files not counted.
-    bundle = site / "pagefind"
-    index_bytes = sum(p.stat().st_size for p in (bundle / "index").glob("*") if p.is_file())
-    index_bytes += sum(p.stat().st_size for p in bundle.glob("*.pf_meta")) + _size_of(bundle / "pagefind-entry.json")
-    fragments = [p.stat().st_size for p in (bundle / "fragment").glob("*") if p.is_file()]
+    from litatlas.publish.pagefind import bundles
+
+    index_bytes, fragments = 0, []
+    for bundle in bundles(site / "pagefind"):  # the main bundle and its parts, if the atlas is indexed in parts
+        index_bytes += sum(p.stat().st_size for p in (bundle / "index").glob("*") if p.is_file())
+        index_bytes += sum(p.stat().st_size for p in bundle.glob("*.pf_meta")) + _size_of(bundle / "pagefind-entry.json")
+        fragments += [p.stat().st_size for p in (bundle / "fragment").glob("*") if p.is_file()]
     entries = len(fragments)
     papers = sorted(p.stat().st_size for p in (site / "papers").glob("*/index.html"))
     topics = sorted(p.stat().st_size for p in (site / "topics").glob("*/index.html"))

@@ -108,6 +108,17 @@ def site_with_records(records: tuple[Path, ...]) -> Path:
     return build(project, prefix="litatlas-site-extra-")
 
 
+@functools.cache
+def site_in_parts(part_size: int) -> Path:
+    """The project's site with its search index split into parts of `part_size` papers (as a big atlas's is)."""
+    project = copy_project(_workdir("litatlas-project-") / "project")
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "  - litatlas:\n" in text
+    config.write_text(text.replace("  - litatlas:\n", f"  - litatlas:\n      search_part_size: {part_size}\n"), encoding="utf-8")
+    return build(project, prefix="litatlas-site-parts-")
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's signature
         pass

@@ -291,8 +291,9 @@ def test_serve_refreshes_a_paper_page_when_its_record_changes(tmp_path: Path, di
         assert "CCL5" in page
         marker = f"Live preview marker {port}"
         assert marker not in page
-        status, entry = fetch(base + "pagefind/pagefind-entry.json")
-        assert status == 200 and '"page_count"' in entry, "the Pagefind index is served"
+        # Under serve the index is written in the background once the pages are served.
+        wait_for(lambda: '"page_count"' in fetch(base + "pagefind/pagefind-entry.json")[1], 30, "the index", server, log)
+        entry = fetch(base + "pagefind/pagefind-entry.json")[1]
 
         record = project / "records" / f"{KARNOUB}.yml"
         text = record.read_text(encoding="utf-8")

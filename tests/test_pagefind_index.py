@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 
@@ -10,7 +11,16 @@ import pytest
 from litatlas.load.configfile import load_config
 from litatlas.model.config import AtlasConfig
 from litatlas.model.record import Record
-from litatlas.publish.pagefind import digest, indexed_page, page_document, paper_record, read_fragments, write_index
+from litatlas.publish.pagefind import (
+    PARTS_FILE,
+    bundles,
+    digest,
+    indexed_page,
+    page_document,
+    paper_record,
+    read_fragments,
+    write_index,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 HOSTILE_TITLE = "</title><script>window.__pwned=1</script> & <b>bold</b>"
@@ -152,3 +162,26 @@ def test_answers_are_not_lost_while_the_binary_is_still_writing(tmp_path: Path) 
 
 
 N_MANY = 10_000
+
+
+def test_an_atlas_bigger_than_a_part_is_indexed_in_parts(tmp_path: Path) -> None:
+    """Each part of papers is a bundle of its own inside the main one (one binary at a time holds one part)."""
+    records = [paper_record(_record(title=f"Paper number {i} on stroma"), f"papers/p{i}/") for i in range(5)]
+    pages = [page_document("methods/", "Methods", "<p>How the atlas is made.</p>")]
+    assert write_index(records, pages, tmp_path, part_size=2) == 6
+    bundle = tmp_path / "pagefind"
+    listed = json.loads((bundle / PARTS_FILE).read_text(encoding="utf-8"))["parts"]
+    assert listed == ["part-1/", "part-2/", "part-3/"]
+    assert bundles(bundle) == [bundle, bundle / "part-1", bundle / "part-2", bundle / "part-3"]
+    for part in bundles(bundle):
+        assert (part / "pagefind.js").is_file() and (part / "pagefind-entry.json").is_file()
+    per_part = [[f["url"] for f in read_fragments(bundle / part)] for part in listed]
+    assert [len(urls) for urls in per_part] == [2, 2, 1]
+    assert {f["url"] for f in read_fragments(bundle)} == {*(f"/papers/p{i}/" for i in range(5)), "/methods/"}
+    assert not list(tmp_path.glob(".pagefind-*")), "no staging folder left behind"
+
+
+def test_an_atlas_of_one_part_lists_no_parts(tmp_path: Path) -> None:
+    records = [paper_record(_record(), "papers/a/")]
+    assert write_index(records, [], tmp_path, part_size=2) == 1
+    assert json.loads((tmp_path / "pagefind" / PARTS_FILE).read_text(encoding="utf-8")) == {"parts": []}

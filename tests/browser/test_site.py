@@ -5,10 +5,14 @@ Screenshots of every page checked go to test-artifacts/ (uploaded by CI).
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from browsing import PHONE, Tab, new_tab
+
+import sitekit
+from litatlas.publish.pagefind import PARTS_FILE, read_fragments
 
 pytestmark = pytest.mark.browser
 
@@ -216,3 +220,24 @@ def test_no_horizontal_scroll_on_a_phone(browser: Any, site_url: str, path: str)
         assert tab.errors == []
     finally:
         tab.page.context.close()
+
+
+def test_search_merges_every_part_of_an_index_split_in_parts(browser: Any) -> None:
+    """A big atlas's papers are indexed in parts (bundles inside the main one); the search box searches them all."""
+    serve_root = sitekit.site_in_parts(40)
+    bundle = serve_root / sitekit.base_path().strip("/") / "pagefind"
+    parts = json.loads((bundle / PARTS_FILE).read_text(encoding="utf-8"))["parts"]
+    assert len(parts) == 4, "155 papers in parts of 40"
+    with sitekit.serve(serve_root) as url:
+        tab = new_tab(browser, url)
+        try:
+            for part in parts:
+                paper = read_fragments(bundle / part)[0]
+                assert paper["url"].startswith("/papers/")
+                page = tab.open()
+                _type_query(page, paper["meta"]["title"])
+                hrefs = [a.get_attribute("href") or "" for a in page.locator(".md-search-result__item > a").all()]
+                assert any(href.endswith(paper["url"]) for href in hrefs[:10]), (part, paper["url"], hrefs[:10])
+            assert tab.errors == []
+        finally:
+            tab.page.context.close()

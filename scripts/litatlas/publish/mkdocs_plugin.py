@@ -14,6 +14,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from litatlas.load.project import settings_from_config
 from litatlas.model.settings import Settings
 from litatlas.publish.disk import THEME_DIR
+from litatlas.publish.pagefind import PART_SIZE
 from litatlas.publish.state import BuildState, GeneratedFile
 from litatlas.site.context import BYTECODE_CACHE, Deferred
 
@@ -25,6 +26,8 @@ DIRTY_WARNING = "A 'dirty' build is being performed"
 class LitatlasConfig(Config):
     records = config_options.Type(str, default="records")
     config = config_options.Optional(config_options.Type(str))
+    # Papers per search-index bundle: the Pagefind binary's memory grows with the bundle it writes.
+    search_part_size = config_options.Type(int, default=PART_SIZE)
 
 
 class _ExplainDirty(logging.Filter):
@@ -72,6 +75,7 @@ class LitatlasPlugin(BasePlugin[LitatlasConfig]):
 
     def on_files(self, files: Files, config: Any) -> Files:
         nav_paths = _nav_paths(config.nav)
+        self.state.search_part_size = max(1, self.config.search_part_size)
         theme_language = config.theme["language"] if config.theme else None
         made = self.state.generate(self._settings(config), _fingerprint(config), nav_paths, str(theme_language or "en"))
         for problem in made.problems:

@@ -26,6 +26,11 @@ from litatlas.publish.searchrules import excluded
 
 # Where the index goes inside site/; the script that puts a search box on it is routes.SEARCH_SCRIPT.
 OUTPUT = "pagefind"
+# Papers per Pagefind bundle. The binary's memory grows with the bundle it writes (630 MB for 10,000 papers in
+# one); a bigger atlas gets one bundle per part, written one after the other by binaries of their own, listed
+# in PARTS_FILE of the main bundle; the search box merges them (Pagefind's mergeIndex).
+PART_SIZE = 4000
+PARTS_FILE = "litatlas-parts.json"
 AUTHORS_INDEXED = 10
 # Parts of a prose page that are not prose: permalink anchors and the paper tables of topic pages
 # (search.mark_tables marks those; each paper has its own record).
@@ -85,36 +90,82 @@ def digest(records: Iterable[dict[str, Any]], pages: Iterable[dict[str, Any]]) -
     return hasher.hexdigest()
 
 
-def write_index(records: list[dict[str, Any]], pages: list[dict[str, Any]], site_dir: Path, language: str = "en") -> int:
+def write_index(
+    records: list[dict[str, Any]], pages: list[dict[str, Any]], site_dir: Path, language: str = "en", part_size: int = PART_SIZE
+) -> int:
     """Index the records and pages with the Pagefind binary and write the bundle to site_dir/pagefind/.
 
     Returns the number of entries indexed.
     """
-    return Indexer(records, language, background=False).finish(pages, site_dir)
+    return Indexer(records, language, background=False, part_size=part_size).finish(pages, site_dir)
 
 
 class Indexer:
-    """A Pagefind index being made: the paper records first (sent from a thread, if `background`), pages at the end.
+    """A Pagefind index being made: the paper records first (in a thread, if `background`), pages at the end.
 
     `mkdocs build` starts one as soon as the records are known, so the Pagefind binary indexes them on the
     second core while MkDocs (one core) converts and writes the pages; only the prose pages and the writing
-    of the bundle are left for the end of the build.
+    of the main bundle are left for the end of the build. Up to `part_size` papers go into the main bundle
+    with the pages; more are indexed in parts of `part_size`, one binary at a time, each part a bundle of
+    its own inside the main one (so no binary ever holds more than one part).
     """
 
-    def __init__(self, records: list[dict[str, Any]], language: str = "en", background: bool = True) -> None:
+    def __init__(
+        self, records: list[dict[str, Any]], language: str = "en", background: bool = True, part_size: int = PART_SIZE
+    ) -> None:
         self._count = len(records)
-        self._service = _Service()
-        self._service.start()
+        self._config = {"force_language": language, "exclude_selectors": EXCLUDE_SELECTORS, "root_selector": "article"}
+        self._parts_dir: Path | None = None
+        self._parts: list[str] = []
+        self._parts_error: BaseException | None = None
+        self._parts_thread: threading.Thread | None = None
+        self._service: _Service | None = None
+        self._pending: list[int] = []
+        if len(records) > part_size:
+            # Every paper in a part; the main bundle (made at the end) holds the prose pages only.
+            chunks = [records[i : i + part_size] for i in range(0, len(records), part_size)]
+            self._parts_dir = Path(tempfile.mkdtemp(prefix="litatlas-pagefind-parts-"))
+            if background:
+                self._parts_thread = threading.Thread(target=self._write_parts, args=(chunks,), name="pagefind-parts")
+                self._parts_thread.daemon = True
+                self._parts_thread.start()
+            else:
+                self._write_parts(chunks)
+            return
+        self._service, self._index_id = self._new_index()
         try:
-            config = {"force_language": language, "exclude_selectors": EXCLUDE_SELECTORS, "root_selector": "article"}
-            (new_index,) = self._service.wait(self._service.send([{"type": "NewIndex", "config": config}]))
-            self._index_id = new_index["index_id"]
             self._pending = self._service.send(
                 [{"type": "AddRecord", "index_id": self._index_id, **record} for record in records], background
             )
         except BaseException:
             self.close()
             raise
+
+    def _new_index(self) -> tuple[_Service, str]:
+        service = _Service()
+        service.start()
+        try:
+            (new_index,) = service.wait(service.send([{"type": "NewIndex", "config": self._config}]))
+        except BaseException:
+            service.stop()
+            raise
+        return service, new_index["index_id"]
+
+    def _write_parts(self, chunks: list[list[dict[str, Any]]]) -> None:
+        assert self._parts_dir is not None
+        try:
+            for number, chunk in enumerate(chunks, start=1):
+                service, index_id = self._new_index()
+                try:
+                    name = f"part-{number}"
+                    service.send([{"type": "AddRecord", "index_id": index_id, **record} for record in chunk])
+                    write = {"type": "WriteFiles", "index_id": index_id, "output_path": str(self._parts_dir / name)}
+                    service.wait(service.send([write]))
+                    self._parts.append(name)
+                finally:
+                    service.stop()
+        except BaseException as exc:  # noqa: BLE001 - handed to finish(), which raises it in the build's thread
+            self._parts_error = exc
 
     def finish(self, pages: list[dict[str, Any]], site_dir: Path) -> int:
         """Add the pages, write the bundle to site_dir/pagefind/ and stop the binary; the number of entries.
@@ -126,11 +177,23 @@ class Indexer:
         staging = site_dir / f".{OUTPUT}-new"
         shutil.rmtree(staging, ignore_errors=True)
         try:
+            if self._parts_thread is not None:
+                self._parts_thread.join()
+            if self._parts_error is not None:
+                raise self._parts_error
+            if self._service is None:
+                self._service, self._index_id = self._new_index()
             add = {"type": "AddFile", "index_id": self._index_id, "file_path": None}
             pending = self._pending + self._service.send([{**add, "url": p["url"], "file_contents": p["html"]} for p in pages])
             self._service.wait(pending)  # every entry is in before the bundle is written
             write = {"type": "WriteFiles", "index_id": self._index_id, "output_path": str(staging.resolve())}
             self._service.wait(self._service.send([write]))
+            for name in self._parts:
+                assert self._parts_dir is not None
+                shutil.move(str(self._parts_dir / name), str(staging / name))
+            # Always written (an empty list for one bundle): the search box asks for it and a 404 would be noise.
+            parts = {"parts": [f"{name}/" for name in self._parts]}
+            (staging / PARTS_FILE).write_text(json.dumps(parts) + "\n", encoding="utf-8")
         finally:
             self.close()
         old = site_dir / f".{OUTPUT}-old"
@@ -142,16 +205,30 @@ class Indexer:
         return self._count + len(pages)
 
     def close(self) -> None:
-        """Stop the binary (also when the build failed before finish)."""
-        self._service.stop()
+        """Stop the binary (also when the build failed before finish) and drop unused parts."""
+        if self._service is not None:
+            self._service.stop()
+            self._service = None
+        if self._parts_dir is not None:
+            if self._parts_thread is not None and self._parts_thread.is_alive():
+                return  # the thread still writes there; a temporary folder is left behind, nothing else
+            shutil.rmtree(self._parts_dir, ignore_errors=True)
+
+
+def bundles(bundle: Path) -> list[Path]:
+    """The main bundle and its parts (see PART_SIZE)."""
+    listed = bundle / PARTS_FILE
+    parts = json.loads(listed.read_text(encoding="utf-8"))["parts"] if listed.is_file() else []
+    return [bundle, *(bundle / part for part in parts)]
 
 
 def read_fragments(bundle: Path) -> list[dict[str, Any]]:
-    """Every indexed page as Pagefind stored it (url, content, meta): for tests and the benchmark."""
+    """Every indexed page as Pagefind stored it (url, content, meta), in every part: for tests and the benchmark."""
     fragments = []
-    for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
-        data = gzip.decompress(path.read_bytes())
-        fragments.append(json.loads(data.removeprefix(b"pagefind_dcd")))
+    for part in bundles(bundle):
+        for path in sorted((part / "fragment").glob("*.pf_fragment")):
+            data = gzip.decompress(path.read_bytes())
+            fragments.append(json.loads(data.removeprefix(b"pagefind_dcd")))
     return fragments
 
 

@@ -21,7 +21,7 @@ from litatlas.load.recordcache import RecordCache
 from litatlas.model.problems import Problem
 from litatlas.model.settings import Settings
 from litatlas.publish import slots
-from litatlas.publish.pagefind import Indexer, digest, indexed_page, page_document, paper_record, search_script
+from litatlas.publish.pagefind import PART_SIZE, Indexer, digest, indexed_page, page_document, paper_record, search_script
 from litatlas.publish.searchrules import excluded, mark_tables
 from litatlas.site import routes
 from litatlas.site.build import render_site
@@ -62,6 +62,7 @@ class BuildState:
         self.search_digest: str | None = None
         self.search_made: dict[str, tuple[str, dict[str, Any]]] = {}  # record id -> (file digest, Pagefind record)
         self.search_made_with: object = None
+        self.search_part_size = PART_SIZE  # papers per Pagefind bundle (the plugin's `search_part_size`)
         self.language = "en"
         self.indexer: Indexer | None = None
         self.packed: dict[str, bytes] = {}
@@ -140,7 +141,7 @@ class BuildState:
         if self.one_shot:
             self.search_pages = {}
             # The Pagefind binary indexes the papers on the second core while MkDocs converts the pages.
-            self.indexer = Indexer(self.search_records, language)
+            self.indexer = Indexer(self.search_records, language, part_size=self.search_part_size)
             del atlas, pages
             gc.freeze()  # what is left lives until the build ends (files, configuration, theme)
         return Generated(files, problems, replaces)
@@ -235,11 +236,11 @@ class BuildState:
             return None  # no searchable text changed since the last build: the index on disk is still right
         self.search_digest = made_from
         if not self.incremental:
-            count = Indexer(records, self.language, background=False).finish(pages, site_dir)
+            count = Indexer(records, self.language, background=False, part_size=self.search_part_size).finish(pages, site_dir)
             return f"Pagefind search index: {count} entries"
         # The rebuild does not wait for an index still being written: the newest job runs when it is done.
         with self.index_lock:
-            self.index_job = (records, pages, self.language, site_dir)
+            self.index_job = (records, pages, self.language, site_dir, self.search_part_size)
             if self.indexing is None or not self.indexing.is_alive():
                 self.indexing = threading.Thread(target=self._index_jobs, name="pagefind-index", daemon=True)
                 self.indexing.start()
@@ -272,12 +273,12 @@ class BuildState:
             indexer.close()
 
 
-def _index(records: list[dict[str, Any]], pages: list[dict[str, Any]], language: str, site_dir: Path) -> None:
+def _index(records: list[dict[str, Any]], pages: list[dict[str, Any]], language: str, site_dir: Path, part_size: int) -> None:
     """Make the Pagefind index in a background thread (`mkdocs serve`); a failure is logged, not raised."""
     log = logging.getLogger("mkdocs.plugins.litatlas")
     start = time.perf_counter()
     try:
-        count = Indexer(records, language, background=False).finish(pages, site_dir)
+        count = Indexer(records, language, background=False, part_size=part_size).finish(pages, site_dir)
     except Exception as exc:  # noqa: BLE001 - a thread has no caller to raise to
         log.warning(f"Pagefind search index not updated: {exc}")
     else:

@@ -42,6 +42,9 @@
             return module.init ? module.init() : null;
           })
           .then(function () {
+            return mergeParts(module, options);
+          })
+          .then(function () {
             return module;
           });
       });
@@ -50,6 +53,25 @@
       });
     }
     return loading;
+  }
+
+  // A big atlas's papers are indexed in parts, each a Pagefind bundle inside the main one, listed in
+  // litatlas-parts.json (none for an atlas of one bundle): they are merged into one search.
+  function mergeParts(module, options) {
+    return fetch(new URL("pagefind/litatlas-parts.json", ROOT).href)
+      .then(function (response) {
+        return response.ok ? response.json() : { parts: [] };
+      })
+      .then(function (listed) {
+        var names = (listed && Array.isArray(listed.parts) ? listed.parts : []).filter(function (name) {
+          return /^[a-z0-9-]+\/$/.test(name); // a folder of the main bundle, nothing else
+        });
+        return Promise.all(
+          names.map(function (name) {
+            return module.mergeIndex(new URL("pagefind/" + name, ROOT).pathname, options);
+          })
+        );
+      });
   }
 
   function parts() {
