@@ -112,20 +112,46 @@ with open(out, "w") as handle:
 
 
 # Runs `mkdocs build` in this interpreter and records its own peak RSS apart from its children's (the Pagefind
-# binary is one): ru_maxrss of RUSAGE_CHILDREN is the largest single child, never a sum.
+# binaries). A child's ru_maxrss starts from the parent's RSS at the moment it was spawned (fork and exec carry
+# the high-water mark over), so a binary started late in a big build would seem as big as MkDocs: each child's
+# own high-water mark (VmHWM, reset by exec) is read from /proc every 50 ms instead, where there is a /proc.
 _SPLIT_RSS = r"""
-import json, resource, runpy, sys
+import json, os, resource, runpy, sys, threading
 out = sys.argv[1]
 sys.argv = ["mkdocs", *sys.argv[2:]]
+peak = {"children": 0}
+def hwm(pid):
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return next((int(line.split()[1]) * 1024 for line in status if line.startswith("VmHWM:")), 0)
+    except OSError:
+        return 0
+def children():
+    pids = []
+    for task in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{task}/children") as listed:
+                pids += listed.read().split()
+        except OSError:
+            pass
+    return pids
+def watch():
+    while True:
+        for pid in children():
+            peak["children"] = max(peak["children"], hwm(pid))
+        threading.Event().wait(0.05)
+proc = os.path.isdir("/proc/self/task")
+if proc:
+    threading.Thread(target=watch, daemon=True).start()
 code = 0
 try:
     runpy.run_module("mkdocs", run_name="__main__", alter_sys=True)
 except SystemExit as exc:
     code = exc.code if isinstance(exc.code, int) else (1 if exc.code else 0)
 scale = 1 if sys.platform == "darwin" else 1024
+kids = peak["children"] if proc else resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * scale
 with open(out, "w") as handle:
-    json.dump({"self": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale,
-               "children": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * scale}, handle)
+    json.dump({"self": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale, "children": kids}, handle)
 sys.exit(code)
 """
 

@@ -21,6 +21,8 @@ def render_site(atlas: Atlas, defer: bool = False, memo: Memo | None = None, lin
     pages: dict[str, Content] = {}
     for family in PAGE_FAMILIES:
         pages.update(family.build(ctx))
+    if defer:
+        ctx.drop_list_pieces()  # the list pages are made; the paper pages made later need none of their rows
     return pages
 
 

@@ -265,7 +265,7 @@ class SiteContext:
         self.env = _environment()
         self.filters = routes.Filters(self.config, self.settings.use_directory_urls)
         self._labels: dict[tuple[str, str, int | None], Markup] = {}
-        self._facet_link_cache: dict[tuple[str, str, str], Markup] = {}
+        self._facet_link_cache: dict[tuple[str | int, str, str], Markup] = {}
         self._kept: dict[tuple[str, str], Any] = {}
         self._facts: dict[str, tuple[object, ...]] = {}
 
@@ -405,6 +405,11 @@ class SiteContext:
             made = self._kept[(kind, record.id)] = make()
         return made
 
+    def drop_list_pieces(self) -> None:
+        """Forget the table rows and labels of list pages (a cache: whatever is asked for again is made again)."""
+        self._kept = {key: made for key, made in self._kept.items() if not key[0].startswith("row")}
+        self._labels.clear()
+
     def facts(self, record: Record) -> tuple[object, ...]:
         """What list pages and the evidence show of a record: its id, title, year, authors, journal and every
         classification value (not its summary, findings or notes). Pages made from these stay the same when
@@ -458,17 +463,18 @@ class SiteContext:
 
     def facet_links(self, here: str, record: Record, field_id: str) -> Markup:
         """The record's values of a field, each linked to its browse page."""
-        base = routes.page_url(here, self.settings.use_directory_urls).rpartition("/")[0]
-        return Markup(", ").join(self._facet_link(here, base, field_id, value) for value in record.values(field_id))
+        return Markup(", ").join(self._facet_link(here, field_id, value) for value in record.values(field_id))
 
-    def _facet_link(self, here: str, base: str, field_id: str, value: str) -> Markup:
-        # Pages at the same depth (every paper page) link a value with the same address: made once.
-        cache_key = (base, field_id, value)
+    def _facet_link(self, here: str, field_id: str, value: str) -> Markup:
+        # Pages that link a value with the same address (every paper page: same depth, outside browse/) share
+        # one anchor, so the cache holds one per value and origin, not one per page.
+        target = self.browse_path(field_id, value)
+        cache_key = (routes.link_origin(here, target, self.settings.use_directory_urls), field_id, value)
         made = self._facet_link_cache.get(cache_key)
         if made is None:
             field = None if field_id == "year" else self.config.field(field_id)
             label = field.label_of(value) if field is not None else value
-            made = self._facet_link_cache[cache_key] = self.anchor(here, self.browse_path(field_id, value), label)
+            made = self._facet_link_cache[cache_key] = self.anchor(here, target, label)
         return made
 
     def labels(self, record: Record, field_id: str, limit: int | None = None) -> Markup:

@@ -113,6 +113,21 @@ def href(here: str, target: str, directory_urls: bool = True) -> str:
     return link + (f"#{anchor}" if anchor else "")
 
 
+def link_origin(here: str, target: str, directory_urls: bool = True) -> str | int:
+    """What `href(here, target)` depends on besides the target: pages with the same origin link it alike.
+
+    From a page outside the target's top folder the link only climbs to the root (every paper page links a
+    browse page as ../../browse/...), so the folder's depth is enough; otherwise the folder itself.
+    """
+    here_url = page_url(here, directory_urls)
+    folder = here_url.rstrip("/") if here_url.endswith("/") else posixpath.dirname(here_url)
+    if not folder:
+        return 0
+    if folder.partition("/")[0] != page_url(target.partition("#")[0], directory_urls).partition("/")[0]:
+        return folder.count("/") + 1
+    return folder
+
+
 def relative_url(here: str, target: str, directory_urls: bool = True) -> str:
     """A Markdown link target turned into the URL it becomes (feeds resolve links against their own address)."""
     link = rel(here, target)
