@@ -315,3 +315,42 @@ def test_serve_refreshes_a_paper_page_when_its_record_changes(tmp_path: Path, di
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait(timeout=15)
+
+
+def _article(page: Path) -> list[str]:
+    """A page's article, its lines without blank ones, raw HTML markers and the edit button (the plugin points it at
+    the record, or drops it on list pages; a plain build points it at the written Markdown). The plugin also marks
+    topic tables for its search index, which a plain build does not make."""
+    html = page.read_text(encoding="utf-8").replace(' data-search-exclude="true"', "")
+    article = re.sub(r'<a [^>]*rel="edit">.*?</a>', "", html[html.index("<article") : html.index("</article>")], flags=re.S)
+    return [
+        line for line in article.splitlines() if line.strip() and line.strip() not in ("<!-- la:html -->", "<!-- /la:html -->")
+    ]
+
+
+def test_plain_mkdocs_builds_the_written_markdown_into_the_same_pages(
+    built_site: tuple[Path, Path, dict[str, str], subprocess.CompletedProcess[str]], tmp_path: Path
+) -> None:
+    """`litatlas build --out`, then MkDocs without the plugin (--strict): the articles readers get are the same."""
+    project, site, _, _ = built_site
+    out = tmp_path / "out"
+    written = subprocess.run(
+        [sys.executable, "-m", "litatlas", "build", "--out", str(out)],
+        cwd=project,
+        env=mkdocs_env(),
+        capture_output=True,
+        text=True,
+    )
+    assert written.returncode == 0, written.stdout + written.stderr
+    plain = tmp_path / "plain.yml"
+    plain.write_text(f"INHERIT: {project / 'mkdocs.yml'}\ndocs_dir: {out}\nplugins: []\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(plain), "-d", str(tmp_path / "site")],
+        cwd=project,
+        env=mkdocs_env(),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    for page in (f"papers/{KARNOUB}/index.html", "browse/all/index.html", "topics/tumour-promotion/index.html"):
+        assert _article(tmp_path / "site" / page) == _article(site / page), page
