@@ -175,8 +175,7 @@ class DeferredFile(File):
     def _content(self) -> str | bytes | None:
         if self._value is not None or self._make is None:
             return self._value
-        text = self._make()
-        return text.encode("utf-8") if self._as_bytes else text
+        return self._make.encoded() if self._as_bytes else self._make()
 
     @_content.setter
     def _content(self, value: str | bytes | None) -> None:
