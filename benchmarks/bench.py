@@ -116,7 +116,7 @@ with open(out, "w") as handle:
 # the high-water mark over), so a binary started late in a big build would seem as big as MkDocs: each child's
 # own high-water mark (VmHWM, reset by exec) is read from /proc every 50 ms instead, where there is a /proc.
 _SPLIT_RSS = r"""
-import json, os, resource, runpy, sys, threading
+import contextlib, json, os, resource, runpy, sys, threading, time
 out = sys.argv[1]
 sys.argv = ["mkdocs", *sys.argv[2:]]
 peak = {"children": 0}
@@ -129,17 +129,14 @@ def hwm(pid):
 def children():
     pids = []
     for task in os.listdir("/proc/self/task"):
-        try:
-            with open(f"/proc/self/task/{task}/children") as listed:
-                pids += listed.read().split()
-        except OSError:
-            pass
+        with contextlib.suppress(OSError), open(f"/proc/self/task/{task}/children") as listed:  # a thread that ended
+            pids += listed.read().split()
     return pids
 def watch():
     while True:
         for pid in children():
             peak["children"] = max(peak["children"], hwm(pid))
-        threading.Event().wait(0.05)
+        time.sleep(0.05)
 proc = os.path.isdir("/proc/self/task")
 if proc:
     threading.Thread(target=watch, daemon=True).start()

@@ -7,6 +7,7 @@ HTML over as MkDocs converts it, and calls `finish` after the build to write the
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import logging
 import threading
@@ -60,8 +61,6 @@ class BuildState:
         self.search_records: list[dict[str, Any]] | None = None
         self.search_pages: dict[str, dict[str, Any]] = {}
         self.search_digest: str | None = None
-        self.search_made: dict[str, tuple[str, dict[str, Any]]] = {}  # record id -> (file digest, Pagefind record)
-        self.search_made_with: object = None
         self.search_part_size = PART_SIZE  # papers per Pagefind bundle (the plugin's `search_part_size`)
         self.language = "en"
         self.indexer: Indexer | None = None
@@ -89,9 +88,6 @@ class BuildState:
         self.language = language
         if atlas is None:
             return Generated([], problems, [])
-        if (atlas.config, language, settings.use_directory_urls) != self.search_made_with:
-            self.search_made = {}  # labels, the language or the URLs changed: every entry is made again
-            self.search_made_with = (atlas.config, language, settings.use_directory_urls)
         if self.one_shot:
             gc.freeze()  # the records live until rendering ends: the collector need not scan them again and again
         # `mkdocs build`: paper pages are made when MkDocs reads them, not all held at once (memory).
@@ -120,18 +116,14 @@ class BuildState:
             reused = self.memo.reused if self.memo is not None else 0
             self.summary = f"{len(files)} generated files, {changed} changed; {reused} pages reused without rendering"
             self.previous, self.fingerprint = digests, fingerprint
-        # One Pagefind record per paper, from its data; indexed after the build. Under `serve`, a record's
-        # entry is made again only when its file changed.
-        made_before, self.search_made = self.search_made, {}
+        # One Pagefind record per paper, from its data; indexed after the build. Under `serve` the memo keeps a
+        # record's entry while its file and the language are unchanged (the configuration and URLs are its
+        # generation).
         self.search_records = []
         for rec in atlas.records:
-            entry = made_before.get(rec.id)
-            if entry is None or entry[0] != rec.digest:
-                url = routes.page_url(routes.paper(rec.id), settings.use_directory_urls)
-                entry = (rec.digest, paper_record(rec, url, atlas.config, language))
-            if self.incremental:
-                self.search_made[rec.id] = entry
-            self.search_records.append(entry[1])
+            url = routes.page_url(routes.paper(rec.id), settings.use_directory_urls)
+            make = functools.partial(paper_record, rec, url, atlas.config, language)
+            self.search_records.append(self.memo.piece(("search", rec.id), (rec.digest, language), make) if self.memo else make())
         script = GeneratedFile(routes.SEARCH_SCRIPT, search_script(), None)
         script.unchanged = self.incremental and unchanged_since.get(routes.SEARCH_SCRIPT) == hash(script.content)
         if self.incremental:

@@ -508,11 +508,11 @@ class SiteContext:
         """
         head = '<th style="text-align: right;">#</th><th>Year</th><th>First author</th><th>Title</th>'
         head += "".join(f"<th>{md(field.column)}</th>" for field in self.config.column_fields)
-        # A record's row is the same on every page at the same depth (its links are relative): made once each.
-        kind = "row" + str(routes.page_url(here, self.settings.use_directory_urls).count("/"))
+        # A record's row links only its paper page, alike from every page of the same origin: made once each.
         rows = []
         for number, record in enumerate(records, start=start):
             self.links.add(here, self.paper_path(record))
+            kind = f"row{routes.link_origin(here, self.paper_path(record), self.settings.use_directory_urls)}"
             row = self.piece(kind, record, functools.partial(self._row, here, record), keep=True)
             rows.append(f'<tr><td style="text-align: right;">{number}</td>{row}')
         table = f"<table>\n<thead>\n<tr>{head}</tr>\n</thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>"
